@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+
+def placeholder(title: str, name: str):
+    """A page whose feature arrives in a later issue; the footer links to it already."""
+    return path(
+        f"{name}/",
+        TemplateView.as_view(
+            template_name="pages/placeholder.html", extra_context={"title": title}
+        ),
+        name=name,
+    )
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    placeholder("Badges", "badges"),
+    placeholder("Report an Issue", "report"),
+    placeholder("Privacy", "privacy"),
+    placeholder("Terms of Service", "terms"),
+    path("", include("posts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

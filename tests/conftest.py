@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    # The database cache lives in the test database and is rolled back with it.
+    # A Redis cache outlives the test, so empty it: view marks and rate-limit
+    # counters must not leak from one test into the next.
+    if "redis" in settings.CACHES["default"]["BACKEND"]:
+        cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member_client(client, user):
+    client.force_login(user)
+    return client
