@@ -1,6 +1,96 @@
-from django.contrib import admin
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import User
+from accounts.services import member_verify
+from accounts.templatetags.members import avatar
 
-admin.site.register(User, UserAdmin)
+# The admin has its own login form that skips allauth's rate limits and MFA stage.
+# allauth's documented fix: send anonymous visitors to allauth's login with ?next=.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+@admin.register(User)
+class MemberAdmin(UserAdmin):
+    list_display = (
+        "thumbnail",
+        "username",
+        "display_name",
+        "email",
+        "role",
+        "subspecialty",
+        "institution",
+        "verified",
+        "is_staff",
+        "date_joined",
+    )
+    list_display_links = ("thumbnail", "username")
+    list_filter = ("role", "subspecialty", "verified", "is_staff", "is_superuser", "is_active")
+    search_fields = (
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "institution",
+        "city",
+        "country",
+    )
+    actions = ("mark_verified", "mark_unverified")
+    readonly_fields = ("thumbnail_large", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "thumbnail_large",
+                    "display_name",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "role",
+                    "subspecialty",
+                    "institution",
+                    "city",
+                    "country",
+                    "bio",
+                    "website",
+                    "verified",
+                )
+            },
+        ),
+        (
+            "Permissions",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+
+    @admin.display(description="Avatar")
+    def thumbnail(self, obj):
+        return avatar(obj, 32)
+
+    @admin.display(description="Avatar")
+    def thumbnail_large(self, obj):
+        return avatar(obj, 128)
+
+    @admin.action(description="Mark selected members as verified")
+    def mark_verified(self, request, queryset):
+        count = member_verify(users=queryset, verified=True)
+        self.message_user(request, f"{count} member(s) marked verified.", messages.SUCCESS)
+
+    @admin.action(description="Remove the verified mark from selected members")
+    def mark_unverified(self, request, queryset):
+        count = member_verify(users=queryset, verified=False)
+        self.message_user(request, f"{count} member(s) no longer verified.", messages.SUCCESS)

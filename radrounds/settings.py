@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "radrounds.urls"
@@ -175,6 +176,22 @@ ACCOUNT_EMAIL_VERIFICATION = (
 )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+LOGIN_URL = "account_login"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_ALLOW_REGISTRATION = env_bool("ACCOUNT_ALLOW_REGISTRATION", True)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[radRounds] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their password or email changes
+ACCOUNT_SESSION_REMEMBER = None  # let the member choose "Remember me"
+# Words that would collide with /members/<username>/ or look official.
+ACCOUNT_USERNAME_BLACKLIST = ["me", "admin", "administrator", "staff", "radrounds", "support"]
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+# allauth's default limits (login_failed 10/m/ip,5/5m/key; reset_password; signup ...)
+# stay on; they count in CACHES["default"], which every server process shares.
+ACCOUNT_RATE_LIMITS = {}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "radRounds"
+# Staff must have two-factor authentication before reaching the admin.
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", PRODUCTION)
 
 # --- Email ----------------------------------------------------------------
 if os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST"):

@@ -18,6 +18,7 @@ def placeholder(title: str, name: str):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("members/", include("accounts.urls")),
     placeholder("Badges", "badges"),
     placeholder("Report an Issue", "report"),
     placeholder("Privacy", "privacy"),

@@ -1,0 +1,135 @@
+"""Writes on members: profile edits, avatars, verification, data export and deletion."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.avatars import ProcessedAvatar, random_name
+from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+PROFILE_FIELDS = (
+    "display_name",
+    "role",
+    "subspecialty",
+    "institution",
+    "city",
+    "country",
+    "bio",
+    "website",
+)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # A leftover file is harmless; a failed request after a saved profile is not.
+            logger.warning("Could not delete avatar file %s", name, exc_info=True)
+
+
+def profile_update(*, user: User, data: dict[str, Any]) -> User:
+    """Save the public profile fields a member may edit themselves."""
+    for field in PROFILE_FIELDS:
+        if field in data:
+            setattr(user, field, data[field])
+    user.save(update_fields=[f for f in PROFILE_FIELDS if f in data])
+    return user
+
+
+def avatar_set(*, user: User, avatar: ProcessedAvatar) -> User:
+    """Store a processed avatar under new random names and delete the replaced files.
+
+    The old files are removed only after the new names are committed, so a failure
+    leaves the member with their previous picture.
+    """
+    old = [user.avatar.name, user.avatar_small.name]
+    large = default_storage.save(
+        "avatars/" + random_name("256", avatar.extension), ContentFile(avatar.large)
+    )
+    small = default_storage.save(
+        "avatars/" + random_name("64", avatar.extension), ContentFile(avatar.small)
+    )
+    try:
+        with transaction.atomic():
+            user.avatar.name = large
+            user.avatar_small.name = small
+            user.save(update_fields=["avatar", "avatar_small"])
+    except Exception:
+        _delete_files([large, small])
+        raise
+    transaction.on_commit(lambda: _delete_files(old))
+    return user
+
+
+def avatar_remove(*, user: User) -> User:
+    """Go back to the generated initials avatar."""
+    old = [user.avatar.name, user.avatar_small.name]
+    user.avatar.name = ""
+    user.avatar_small.name = ""
+    user.save(update_fields=["avatar", "avatar_small"])
+    transaction.on_commit(lambda: _delete_files(old))
+    return user
+
+
+def member_verify(*, users, verified: bool = True) -> int:
+    """Set the staff-only ``verified`` mark on many members at once; returns how many changed."""
+    return users.exclude(verified=verified).update(verified=verified)
+
+
+def member_data_export(*, user: User) -> dict[str, Any]:
+    """Everything radRounds holds about a member that they entered or posted, as plain data."""
+    emails = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    posts = user.posts.order_by("created_at").only("pk", "pmid", "title", "slug", "created_at")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "profile": {
+            **{field: getattr(user, field) for field in PROFILE_FIELDS},
+            "verified": user.verified,
+            "avatar": user.avatar.name or None,
+        },
+        "email_addresses": [
+            {"email": e.email, "primary": e.primary, "verified": e.verified} for e in emails
+        ],
+        "posts": [
+            {
+                "id": post.pk,
+                "pmid": post.pmid,
+                "title": post.title_text,
+                "url": post.get_absolute_url(),
+                "created_at": post.created_at.isoformat(),
+            }
+            for post in posts
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Remove a member and their personal data; what they posted stays, unattributed.
+
+    Deleting the row cascades to email addresses, authenticators and sessions'
+    owners; ``Post.posted_by`` is ``SET_NULL``, so posts show "Former member".
+    Avatar files go once the deletion is committed.
+    """
+    files = [user.avatar.name, user.avatar_small.name]
+    user.delete()
+    transaction.on_commit(lambda: _delete_files(files))
