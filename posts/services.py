@@ -26,6 +26,10 @@ def post_view_record(*, post: Post, visitor: Visitor) -> bool:
     if visitor.user_id is not None and visitor.user_id == post.posted_by_id:
         return False
     key = f"postview:{post.pk}:{visitor.key}"
+    # The read first: a repeat view is then a single SELECT. (The database cache's
+    # add() would attempt an INSERT, and on SQLite take the write lock, every time.)
+    if cache.get(key) is not None:
+        return False
     if not cache.add(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS):
         return False
     _increment_views(post_id=post.pk)

@@ -1,0 +1,189 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from posts.models import Post, PostDailyViews
+from tests.factories import PostFactory, UserFactory
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+
+
+def _views(post) -> int:
+    return Post.objects.values_list("view_count", flat=True).get(pk=post.pk)
+
+
+def _visit(client, post, user_agent=BROWSER, address="203.0.113.7"):
+    return client.get(post.get_absolute_url(), HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address)
+
+
+@pytest.mark.django_db
+def test_first_view_by_a_visitor_is_counted_and_shown(client):
+    post = PostFactory()
+
+    response = _visit(client, post)
+
+    assert "Views: 1" in response.content.decode()
+    assert _views(post) == 1
+
+
+@pytest.mark.django_db
+def test_repeat_view_by_the_same_visitor_inside_the_window_counts_once(client):
+    post = PostFactory()
+    _visit(client, post)
+
+    response = _visit(Client(), post)  # same address and browser, no cookies
+
+    assert "Views: 1" in response.content.decode()
+    assert _views(post) == 1
+
+
+@pytest.mark.django_db
+def test_repeat_view_inside_the_window_writes_nothing_to_the_database(client):
+    post = PostFactory()
+    _visit(client, post)
+
+    with CaptureQueriesContext(connection) as queries:
+        _visit(client, post)
+
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+
+
+@pytest.mark.django_db
+def test_view_after_the_window_counts_again(client, settings):
+    settings.VIEW_DEDUPE_SECONDS = 1
+    post = PostFactory()
+    _visit(client, post)
+    # Age the de-duplication mark past its expiry instead of sleeping.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE radrounds_cache SET expires = %s",
+            [timezone.now() - timedelta(seconds=5)],
+        )
+
+    _visit(client, post)
+
+    assert _views(post) == 2
+
+
+@pytest.mark.django_db
+def test_different_visitors_each_count(client):
+    post = PostFactory()
+
+    _visit(client, post, address="203.0.113.7")
+    _visit(client, post, address="198.51.100.4")
+    _visit(client, post, address="198.51.100.4", user_agent=BROWSER + " Edg/130.0")
+
+    assert _views(post) == 3
+
+
+@pytest.mark.django_db
+def test_a_member_counts_once_across_devices(client):
+    post = PostFactory()
+    client.force_login(UserFactory())
+
+    _visit(client, post, address="203.0.113.7")
+    _visit(client, post, address="198.51.100.4", user_agent="Mozilla/5.0 (iPhone) Safari/604.1")
+
+    assert _views(post) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "curl/8.5.0",
+        "python-requests/2.32.3",
+        "",
+    ],
+)
+def test_crawlers_and_scripts_are_not_counted(client, user_agent):
+    post = PostFactory()
+
+    response = _visit(client, post, user_agent=user_agent)
+
+    assert "Views: 0" in response.content.decode()
+    assert _views(post) == 0
+
+
+@pytest.mark.django_db
+def test_the_posters_own_views_are_not_counted(client):
+    poster = UserFactory()
+    post = PostFactory(posted_by=poster)
+    client.force_login(poster)
+
+    _visit(client, post)
+
+    assert _views(post) == 0
+
+
+@pytest.mark.django_db
+def test_a_counted_view_is_added_to_todays_daily_count(client):
+    post = PostFactory()
+
+    _visit(client, post, address="203.0.113.7")
+    _visit(client, post, address="203.0.113.8")
+
+    daily = PostDailyViews.objects.get(post=post)
+    assert (daily.day, daily.views) == (timezone.localdate(), 2)
+
+
+@pytest.mark.django_db
+def test_the_raw_address_and_user_agent_are_never_stored(client):
+    post = PostFactory()
+
+    _visit(client, post, address="203.0.113.77", user_agent=BROWSER + " UniqueMarker/9")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM radrounds_cache")
+        keys = " ".join(row[0] for row in cursor.fetchall())
+    assert keys  # the de-duplication mark exists ...
+    assert "203.0.113.77" not in keys and "UniqueMarker" not in keys  # ... as a hash
+
+
+@pytest.mark.django_db
+def test_a_head_request_does_not_count(client):
+    post = PostFactory()
+
+    client.head(post.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+
+    assert _views(post) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_views_from_different_visitors_lose_no_increment():
+    # A real file-based SQLite database (see settings TEST NAME) and real threads:
+    # every request is a different visitor, so every one must be counted.
+    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
+    post = PostFactory()
+    visitors = 24
+    barrier = threading.Barrier(visitors)
+    errors = []
+
+    def visit(n):
+        try:
+            barrier.wait()
+            response = _visit(Client(), post, user_agent=f"{BROWSER} visitor/{n}")
+            assert response.status_code == 200
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit, args=(n,)) for n in range(visitors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert _views(post) == visitors
+    assert PostDailyViews.objects.get(post=post).views == visitors
