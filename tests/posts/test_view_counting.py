@@ -10,7 +10,7 @@ from django.utils import timezone
 from posts.models import Post, PostDailyViews
 from tests.factories import PostFactory, UserFactory
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 
 
 def _views(post) -> int:
