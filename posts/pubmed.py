@@ -404,7 +404,7 @@ def _parse_article(article_element: Element) -> PubmedRecord:
             for term in map(_mesh_term, citation.findall("MeshHeadingList/MeshHeading"))
             if term is not None
         ),
-        keywords=_texts(citation.findall("KeywordList/Keyword")),
+        keywords=tuple(dict.fromkeys(_texts(citation.findall("KeywordList/Keyword")))),
         doi=_doi(article, article_element),
         pmcid=_article_id(article_element, "pmc"),
     )
