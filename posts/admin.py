@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
+from posts.forms import PostAdminForm
 from posts.models import Post
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
     list_display = (
         "title_text",
         "pmid",
@@ -36,10 +38,10 @@ class PostAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Content", {"fields": ("authors", "abstract", "copyright")}),
+        ("Content", {"fields": ("authors_text", "abstract_text", "copyright")}),
         (
             "Indexing",
-            {"classes": ("collapse",), "fields": ("publication_types", "mesh_terms", "keywords")},
+            {"fields": ("publication_types_text", "mesh_text", "keywords_text")},
         ),
         ("Activity", {"fields": ("view_count", "created_at", "updated_at", "refreshed_at")}),
     )

@@ -126,7 +126,9 @@ else:
                 "timeout": 20,
             },
             # Tests run on a real file too, so concurrency tests see real locking.
-            "TEST": {"NAME": str(BASE_DIR / ".test-db.sqlite3")},
+            "TEST": {
+                "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))
+            },
         }
     }
 
