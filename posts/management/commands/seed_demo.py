@@ -11,15 +11,16 @@ from posts.services import post_import
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # Real efetch responses (see fixtures/pubmed/SOURCES.md). Error envelopes, the
 # empty set and the book chapter are test material, not demo content.
+# Imported oldest first, so the radiology records end up at the top of the home page.
 DEMO_FILES = [
-    "pubmed/biopython/pubmed7.xml",
-    "pubmed/biopython/pubmed4.xml",
-    "pubmed/biopython/pubmed2.xml",
-    "pubmed/biopython/pubmed1.xml",
     "pubmed/metapub/11618220.xml",
     "pubmed/metapub/34843274.xml",
     "pubmed/metapub/38048813.xml",
     "pubmed/ncbiutils/pubmed.xml",
+    "pubmed/biopython/pubmed1.xml",
+    "pubmed/biopython/pubmed2.xml",
+    "pubmed/biopython/pubmed4.xml",
+    "pubmed/biopython/pubmed7.xml",
 ]
 HANDWRITTEN = "demo/handwritten.json"
 
