@@ -639,7 +639,13 @@ def _seconds(value: float) -> str:
 
 
 class EutilsClient:
-    """A small NCBI E-utilities client for PubMed (efetch, esearch), stdlib only."""
+    """A small NCBI E-utilities client for PubMed (efetch, esearch), stdlib only.
+
+    HTTP 429 and 5xx are retried ``max_retries`` times (Retry-After honoured, else
+    1 s, 2 s, 4 s ... capped at 30 s). Timeouts and connection/DNS failures are not
+    retried: they raise :class:`PubmedUnavailable` at once, so a caller never hangs
+    longer than about ``timeout``.
+    """
 
     def __init__(
         self,
