@@ -1,6 +1,10 @@
+from functools import partial
+
 from django.contrib import admin, messages
+from django.urls import path
 from django.utils.translation import ngettext
 
+from posts import admin_import
 from posts.forms import PostAdminForm
 from posts.models import Post
 
@@ -45,6 +49,25 @@ class PostAdmin(admin.ModelAdmin):
         ),
         ("Activity", {"fields": ("view_count", "created_at", "updated_at", "refreshed_at")}),
     )
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("import/", view(admin_import.import_start), name="posts_post_import"),
+            path(
+                "import/<str:token>/",
+                view(admin_import.import_preview),
+                name="posts_post_import_preview",
+            ),
+            path(
+                "import/<str:token>/results/",
+                view(admin_import.import_results),
+                name="posts_post_import_results",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="title", ordering="title")
     def title_text(self, obj):

@@ -2,8 +2,10 @@ import re
 
 from django import forms
 
+from posts.importing import MAX_RECORDS
 from posts.markup import sanitize_inline
 from posts.models import Post
+from posts.pubmed import parse_pmid_input
 
 INITIALS = re.compile(r"^[A-Z]{1,4}$")
 LABEL = re.compile(r"^([A-Z][A-Z0-9 ,&/()-]{1,60}):\s+(.+)$", re.DOTALL)
@@ -180,3 +182,73 @@ def _author_name(author: dict) -> str:
 
 def _author_line(author: dict) -> str:
     return " | ".join([_author_name(author), *author.get("affiliations", [])])
+
+
+class PubmedImportForm(forms.Form):
+    """What an admin wants imported: pasted PMIDs/URLs, a PubMed search, or an XML file."""
+
+    MAX_FILE_BYTES = 20 * 1024 * 1024
+
+    pmids = forms.CharField(
+        label="PMIDs or PubMed links",
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": "29963580, 27797938\nhttps://pubmed.ncbi.nlm.nih.gov/12091962/",
+            }
+        ),
+        help_text="Separated by spaces, commas or new lines. PMID: 123 and PubMed URLs work too.",
+    )
+    query = forms.CharField(
+        label="or a PubMed search",
+        required=False,
+        max_length=500,
+        help_text="The same syntax as on PubMed, e.g. <code>radiographics[ta] AND 2007[dp]</code>.",
+    )
+    max_results = forms.IntegerField(
+        label="Most results to import", min_value=1, max_value=MAX_RECORDS, initial=20
+    )
+    xml_file = forms.FileField(
+        label="or a PubMed XML file",
+        required=False,
+        help_text="efetch output, or PubMed's Save › PubMed format (XML). At most 20 MB.",
+    )
+
+    def clean_pmids(self):
+        wanted = parse_pmid_input(self.cleaned_data["pmids"])
+        if wanted.invalid:
+            shown = ", ".join(wanted.invalid[:10]) + (" …" if len(wanted.invalid) > 10 else "")
+            raise forms.ValidationError(
+                "These are not PMIDs (positive whole numbers or PubMed links): %(junk)s",
+                code="invalid",
+                params={"junk": shown},
+            )
+        if len(wanted.pmids) > MAX_RECORDS:
+            raise forms.ValidationError(
+                "At most %(max)d PMIDs at a time.", code="too_many", params={"max": MAX_RECORDS}
+            )
+        return wanted.pmids
+
+    def clean_xml_file(self):
+        upload = self.cleaned_data["xml_file"]
+        if upload and upload.size > self.MAX_FILE_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.", code="too_large")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [
+            name
+            for name in ("pmids", "query", "xml_file")
+            if cleaned.get(name) and (name != "query" or cleaned[name].strip())
+        ]
+        if not given and not self.errors:
+            raise forms.ValidationError(
+                "Paste PMIDs, type a PubMed search or choose an XML file.", code="empty"
+            )
+        if len(given) > 1:
+            raise forms.ValidationError(
+                "Use one source at a time: PMIDs, a search or a file.", code="several"
+            )
+        return cleaned
