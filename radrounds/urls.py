@@ -15,6 +15,10 @@ def placeholder(title: str, name: str):
     )
 
 
+admin.site.site_header = "radRounds administration"
+admin.site.site_title = "radRounds admin"
+admin.site.index_title = "Posts, members and moderation"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
