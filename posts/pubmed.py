@@ -874,12 +874,14 @@ def _parse_esearch_json(body: bytes) -> tuple[int, ...]:
     error = result.get("ERROR") or result.get("error")
     if error:
         raise PubmedError(f"{_SERVICE} answered the search with an error: {_norm(str(error))}")
-    problems = _errorlist_text(result.get("errorlist"))
-    if problems:
-        raise PubmedError(f"{_SERVICE} could not run the search: {problems}")
     id_list = result.get("idlist")
     if not isinstance(id_list, list):
         raise PubmedError(f"{_SERVICE} search answer has no id list.")
+    # PubMed drops a phrase it does not know and still searches with the rest, as
+    # its website does; only a search that found nothing is worth explaining.
+    problems = _errorlist_text(result.get("errorlist"))
+    if problems and not id_list:
+        raise PubmedError(f"{_SERVICE} could not run the search: {problems}")
     pmids: list[int] = []
     for value in id_list:
         pmid = _parse_pmid(str(value))

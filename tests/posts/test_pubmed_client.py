@@ -473,6 +473,15 @@ def test_search_errorlist_becomes_pubmed_error_naming_the_phrase(httpserver):
         make_client(httpserver).search("qwertyuiopasdf", max_results=10)
 
 
+def test_search_that_still_found_records_ignores_an_unknown_phrase(httpserver):
+    errorlist = {"phrasesnotfound": ["qwertyuiopasdf"], "fieldsnotfound": []}
+    httpserver.expect_request(ESEARCH).respond_with_json(
+        esearch_json(["29963580"], errorlist=errorlist)
+    )
+
+    assert make_client(httpserver).search("spine qwertyuiopasdf", max_results=10) == (29963580,)
+
+
 def test_search_html_answer_is_a_pubmed_error(httpserver):
     httpserver.expect_request(ESEARCH).respond_with_data(
         b"<html><body>Bad gateway</body></html>", content_type="text/html"
