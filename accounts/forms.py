@@ -13,16 +13,22 @@ class ProfileForm(forms.ModelForm):
         label="Profile picture",
         required=False,
         help_text="JPEG, PNG or WebP, up to 5 MB. It is cropped to a square.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     avatar_remove = forms.BooleanField(label="Remove my picture", required=False)
+    website = forms.URLField(
+        label="Personal website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
 
     class Meta:
         model = User
         fields = PROFILE_FIELDS
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         help_texts = {
             "bio": "Up to 1,000 characters. Links become clickable.",
