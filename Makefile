@@ -5,11 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean help bench
+# The scale-out setup: PostgreSQL and Redis (local services; override as needed).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/radrounds
+SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-scale lint format migrate demo clean help
 
 help:
 	@echo "make run    - install, migrate, load demo posts and serve http://$(HOST):$(PORT)/"
 	@echo "make test   - install dev requirements and run the whole test suite"
+	@echo "make test-scale - the suite (without browsers) on PostgreSQL + Redis"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
 
 $(BIN)/python:
@@ -38,6 +43,10 @@ run: demo
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+test-scale: $(VENV)/.installed-dev
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) \
+		$(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -208,7 +209,9 @@ def test_post_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     client.get(small.get_absolute_url(), **BROWSER)
     client.get(big.get_absolute_url(), **BROWSER)
 
-    with django_assert_num_queries(3) as repeat_view:
+    # post + popular list, and the view-mark read when the cache is the database
+    expected = 2 if "redis" in settings.CACHES["default"]["BACKEND"] else 3
+    with django_assert_num_queries(expected) as repeat_view:
         client.get(small.get_absolute_url(), **BROWSER)
     with django_assert_num_queries(len(repeat_view.captured_queries)):
         client.get(big.get_absolute_url(), **BROWSER)
