@@ -46,7 +46,7 @@ test: $(VENV)/.installed-dev
 
 test-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) \
-		$(BIN)/python -m pytest -m "not e2e" -p no:cacheprovider
+		$(BIN)/python -m pytest --ignore=tests/e2e -p no:cacheprovider
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
