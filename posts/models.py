@@ -43,10 +43,13 @@ class PostQuerySet(models.QuerySet):
         )
 
     def popular(self, *, limit=5, today=None):
+        today = today or timezone.localdate()
         return (
             self.visible()
+            # Filtering before annotating restricts the join (and the sums) to the
+            # last 30 days of daily rows instead of every day since launch.
+            .filter(daily_views__day__gt=today - timedelta(days=30))
             .with_recent_score(today=today)
-            .filter(recent_score__gt=0)
             .order_by("-recent_score", "-created_at")[:limit]
         )
 
@@ -161,8 +164,7 @@ class Post(models.Model):
 
     @property
     def abstract_text(self) -> str:
-        text = " ".join(plain_text(s.get("text", "")) for s in self.abstract)
-        return text
+        return " ".join(plain_text(s.get("text", "")) for s in self.abstract)
 
     @property
     def pubmed_url(self) -> str:

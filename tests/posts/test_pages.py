@@ -1,11 +1,13 @@
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from posts.models import Post
+from posts.models import Post, PostDailyViews
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +217,19 @@ def test_post_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
         client.get(small.get_absolute_url(), **BROWSER)
     with django_assert_num_queries(len(repeat_view.captured_queries)):
         client.get(big.get_absolute_url(), **BROWSER)
+
+
+def test_popular_weighs_today_over_the_week_and_ignores_last_quarter():
+    today = timezone.localdate()
+    old_hit = PostFactory(title="Old hit.")
+    last_week = PostFactory(title="Last week.")
+    today_post = PostFactory(title="Today.")
+    PostDailyViews.objects.create(post=old_hit, day=today - timedelta(days=45), views=900)
+    PostDailyViews.objects.create(post=last_week, day=today - timedelta(days=3), views=20)
+    PostDailyViews.objects.create(post=today_post, day=today, views=3)
+
+    popular = list(Post.objects.popular())
+
+    # today: 100*3 + 10*3 + 3 = 333; last week: 10*20 + 20 = 220; the old hit: nothing recent
+    assert popular == [today_post, last_week]
+    assert popular[0].recent_score == 333
