@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -119,7 +118,8 @@ class Command(BaseCommand):
         self.stdout.write(style(outcome.describe()))
 
     def _progress(self, done: int, total: int):
-        if total <= 200 or not sys.stdout.isatty():
+        # Only worth drawing on a terminal, and only when there is more than one batch.
+        if total <= 200 or not self.stdout.isatty():
             return
         width = 30
         filled = width * done // total
