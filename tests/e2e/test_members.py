@@ -109,6 +109,12 @@ def test_visitor_signs_up_confirms_email_and_builds_a_profile(
     expect(phone.get_by_role("link", name="Account settings")).to_be_visible()
     screenshot(phone, "members-account-menu-phone")
 
+    User.objects.filter(username="anaortiz").update(verified=True)
+    phone.emulate_media(color_scheme="dark")
+    phone.goto(live_site.url + "/members/anaortiz/")
+    expect(phone.get_by_text("(verified member)")).to_be_attached()
+    screenshot(phone, "members-profile-phone-dark")
+
 
 def test_account_menu_works_with_the_keyboard(live_site, mail_outbox, page, screenshot):
     from allauth.account.models import EmailAddress
