@@ -102,3 +102,12 @@ def test_signup_errors_are_shown_next_to_the_field(client, db):
 
     assert 'id="id_email_error"' in html
     assert 'aria-describedby="id_email_error"' in html or 'aria-invalid="true"' in html
+
+
+def test_closed_registration_refuses_new_accounts(client, db, settings):
+    settings.ACCOUNT_ALLOW_REGISTRATION = False
+
+    response = signup(client)
+
+    assert "closed" in response.content.decode().lower()
+    assert not User.objects.filter(username="newmember").exists()
