@@ -127,9 +127,11 @@ def account_delete(*, user: User) -> None:
     """Remove a member and their personal data; what they posted stays, unattributed.
 
     Deleting the row cascades to email addresses, authenticators and sessions'
-    owners; ``Post.posted_by`` is ``SET_NULL``, so posts show "Former member".
+    owners; ``Post.posted_by`` is ``SET_NULL`` and the posts are marked
+    ``poster_left``, so they show "Former member".
     Avatar files go once the deletion is committed.
     """
     files = [user.avatar.name, user.avatar_small.name]
+    user.posts.update(poster_left=True)
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

@@ -96,6 +96,9 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="posts",
     )
+    # Set when the member who posted it deletes their account, so the page can say
+    # "Former member" rather than show no poster (imports may have none at all).
+    poster_left = models.BooleanField(default=False, editable=False)
     is_hidden = models.BooleanField("hidden", default=False, db_index=True)
     view_count = models.PositiveIntegerField("views", default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

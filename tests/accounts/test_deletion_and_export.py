@@ -5,7 +5,6 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.templatetags.members import member_name
 from tests.accounts.conftest import PASSWORD
 from tests.factories import PostFactory
 
@@ -39,7 +38,27 @@ def test_posts_of_a_deleted_member_stay_as_former_member(client, verified_user):
 
     post.refresh_from_db()
     assert post.posted_by is None
-    assert member_name(post.posted_by) == "Former member"
+    page = client.get(post.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+    assert "Posted by Former member" in page.content.decode()
+
+
+def test_a_post_shows_its_poster_with_a_link_to_their_profile(client, verified_user):
+    verified_user.display_name = "Dr. Ana Ortiz"
+    verified_user.save()
+    post = PostFactory(posted_by=verified_user)
+
+    page = client.get(post.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0").content.decode()
+
+    assert f'by <a href="{verified_user.get_absolute_url()}">Dr. Ana Ortiz</a>' in page
+
+
+def test_a_post_imported_without_a_poster_names_nobody(client, db):
+    post = PostFactory(posted_by=None)
+
+    page = client.get(post.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0").content.decode()
+
+    assert "Former member" not in page
+    assert "Posted on" in page
 
 
 def test_member_downloads_their_data_as_json(client, verified_user):
