@@ -57,12 +57,12 @@ class PostAdmin(admin.ModelAdmin):
         return [
             path("import/", view(admin_import.import_start), name="posts_post_import"),
             path(
-                "import/<str:token>/",
+                "import/<slug:token>/",
                 view(admin_import.import_preview),
                 name="posts_post_import_preview",
             ),
             path(
-                "import/<str:token>/results/",
+                "import/<slug:token>/results/",
                 view(admin_import.import_results),
                 name="posts_post_import_results",
             ),
