@@ -39,12 +39,27 @@ def _delete_files(names: list[str]) -> None:
             logger.warning("Could not delete avatar file %s", name, exc_info=True)
 
 
-def profile_update(*, user: User, data: dict[str, Any]) -> User:
-    """Save the public profile fields a member may edit themselves."""
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    data: dict[str, Any],
+    avatar: ProcessedAvatar | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save the public profile fields a member may edit, and their picture, together.
+
+    One transaction: a picture that fails to store leaves the text unsaved too, so
+    the member never sees half of an edit.
+    """
     for field in PROFILE_FIELDS:
         if field in data:
             setattr(user, field, data[field])
     user.save(update_fields=[f for f in PROFILE_FIELDS if f in data])
+    if avatar is not None:
+        avatar_set(user=user, avatar=avatar)
+    elif remove_avatar and user.avatar:
+        avatar_remove(user=user)
     return user
 
 

@@ -14,8 +14,6 @@ from accounts.forms import AccountDeleteForm, DirectoryFilterForm, ProfileForm
 from accounts.models import User
 from accounts.services import (
     account_delete,
-    avatar_remove,
-    avatar_set,
     member_data_export,
     profile_update,
 )
@@ -56,11 +54,12 @@ def profile_edit(request, username: str):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         # ModelForm.is_valid() copied the cleaned values onto `member`; the service saves them.
-        profile_update(user=member, data={f: form.cleaned_data[f] for f in form.Meta.fields})
-        if form.processed_avatar is not None:
-            avatar_set(user=member, avatar=form.processed_avatar)
-        elif form.cleaned_data["avatar_remove"] and member.avatar:
-            avatar_remove(user=member)
+        profile_update(
+            user=member,
+            data={f: form.cleaned_data[f] for f in form.Meta.fields},
+            avatar=form.processed_avatar,
+            remove_avatar=form.cleaned_data["avatar_remove"],
+        )
         messages.success(request, "Your profile was saved.")
         return redirect(member)
     if request.method == "POST":

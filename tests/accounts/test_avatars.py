@@ -195,3 +195,22 @@ def test_member_without_avatar_gets_generated_initials(client, verified_user):
 
     assert "data:image/svg+xml" in response.content.decode()
     assert "%3EAO%3C" in response.content.decode()  # the initials, URL-encoded in the SVG
+
+
+def test_a_picture_that_cannot_be_stored_leaves_the_whole_edit_unsaved(
+    signed_in, edit_url, verified_user, settings, tmp_path
+):
+    # MEDIA_ROOT pointing at a file makes every avatar write fail on the server side.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker
+    signed_in.raise_request_exception = False
+
+    response = signed_in.post(
+        edit_url, {"display_name": "Dr. Ana Ortiz", "avatar_upload": image_upload()}
+    )
+
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    verified_user.refresh_from_db()
+    assert verified_user.display_name == ""
+    assert not verified_user.avatar
