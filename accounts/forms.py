@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.avatars import MAX_BYTES, process_avatar
+from accounts.avatars import process_avatar
 from accounts.models import Role, Subspecialty, User
 from accounts.services import PROFILE_FIELDS
 
@@ -48,20 +48,11 @@ class ProfileForm(forms.ModelForm):
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
 
-    def clean_bio(self):
-        bio = self.cleaned_data["bio"].strip()
-        if len(bio) > 1000:
-            raise ValidationError("Keep your bio under 1,000 characters.", code="max_length")
-        return bio
-
     def clean_avatar_upload(self):
         upload = self.cleaned_data.get("avatar_upload")
         if not upload:
             return None
-        if upload.size > MAX_BYTES:
-            raise ValidationError(
-                "The image is larger than 5 MB. Please choose a smaller file.", code="too_big"
-            )
+        # process_avatar checks size, format and pixels, raising ValidationError.
         self.processed_avatar = process_avatar(upload)
         return upload
 

@@ -18,7 +18,7 @@ from posts.pubmed import (
     RecordFailure,
     parse_pubmed_xml,
 )
-from posts.services import ImportAction, ImportOutcome, posts_import_fetched, record_fields
+from posts.services import ImportOutcome, posts_import_fetched, record_fields
 
 BATCH_TTL_SECONDS = 60 * 60
 MAX_RECORDS = 1000
@@ -166,18 +166,3 @@ def batch_import(batch: ImportBatch, *, posted_by) -> list[ImportOutcome]:
         batch.outcomes = posts_import_fetched(fetched=batch.fetched, posted_by=posted_by)
         batch_save(batch)
     return batch.outcomes
-
-
-__all__ = [
-    "MAX_RECORDS",
-    "ImportAction",
-    "ImportBatch",
-    "PreviewRow",
-    "PreviewStatus",
-    "batch_from_file",
-    "batch_from_pmids",
-    "batch_from_query",
-    "batch_import",
-    "batch_load",
-    "batch_save",
-]

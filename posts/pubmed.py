@@ -309,11 +309,15 @@ def _pages(article: Element) -> str:
     end = _text(article.find("Pagination/EndPage"))
     if start:
         return f"{start}-{end}" if end and end != start else start
+    return _elocation_id(article, "pii")
+
+
+def _elocation_id(article: Element, id_type: str) -> str:
     for location in article.findall("ELocationID"):
-        if location.get("EIdType") == "pii" and location.get("ValidYN", "Y") != "N":
-            pii = _text(location)
-            if pii:
-                return pii
+        if location.get("EIdType") == id_type and location.get("ValidYN", "Y") != "N":
+            value = _text(location)
+            if value:
+                return value
     return ""
 
 
@@ -328,12 +332,7 @@ def _article_id(article_element: Element, id_type: str) -> str:
 
 
 def _doi(article: Element, article_element: Element) -> str:
-    for location in article.findall("ELocationID"):
-        if location.get("EIdType") == "doi" and location.get("ValidYN", "Y") != "N":
-            value = _text(location)
-            if value:
-                return value
-    return _article_id(article_element, "doi")
+    return _elocation_id(article, "doi") or _article_id(article_element, "doi")
 
 
 def _parse_article(article_element: Element) -> PubmedRecord:

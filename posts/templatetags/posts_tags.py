@@ -13,6 +13,6 @@ def inline_markup(value: str) -> str:
     return mark_safe(sanitize_inline(value or ""))  # noqa: S308 - sanitised by allow-list
 
 
-@register.inclusion_tag("posts/_popular.html", takes_context=True)
-def popular_posts(context, limit: int = 5):
+@register.inclusion_tag("posts/_popular.html")
+def popular_posts(limit: int = 5):
     return {"popular": list(Post.objects.popular(limit=limit))}
