@@ -22,8 +22,8 @@ from posts.importing import (
     batch_load,
     batch_save,
 )
-from posts.pubmed import PubmedError
-from posts.services import eutils_client
+from posts.pubmed.records import PubmedError
+from posts.services.imports import eutils_client
 
 
 def _require_import_permission(request):

@@ -5,7 +5,7 @@ from django import forms
 from posts.importing import MAX_RECORDS
 from posts.markup import sanitize_inline
 from posts.models import Post
-from posts.pubmed import parse_pmid_input
+from posts.pubmed.pmids import parse_pmid_input
 
 INITIALS = re.compile(r"^[A-Z]{1,4}$")
 LABEL = re.compile(r"^([A-Z][A-Z0-9 ,&/()-]{1,60}):\s+(.+)$", re.DOTALL)

@@ -11,14 +11,10 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from posts.models import Post
-from posts.pubmed import (
-    EutilsClient,
-    FetchResult,
-    PubmedRecord,
-    RecordFailure,
-    parse_pubmed_xml,
-)
-from posts.services import ImportOutcome, posts_import_fetched, record_fields
+from posts.pubmed.client import EutilsClient
+from posts.pubmed.parser import parse_pubmed_xml
+from posts.pubmed.records import FetchResult, PubmedRecord, RecordFailure
+from posts.services.imports import ImportOutcome, posts_import_fetched, record_fields
 
 BATCH_TTL_SECONDS = 60 * 60
 MAX_RECORDS = 1000

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from posts import views
+from posts.views import reading
 
 app_name = "posts"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("posts/pmid/<int:pmid>/", views.by_pmid, name="by_pmid"),
-    path("posts/<int:pk>/", views.detail, name="detail_no_slug"),
-    path("posts/<int:pk>/<str:slug>/", views.detail, name="detail"),
+    path("", reading.home, name="home"),
+    path("search/", reading.search, name="search"),
+    path("posts/pmid/<int:pmid>/", reading.by_pmid, name="by_pmid"),
+    path("posts/<int:pk>/", reading.detail, name="detail_no_slug"),
+    path("posts/<int:pk>/<str:slug>/", reading.detail, name="detail"),
 ]

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from posts.models import Post
-from posts.pubmed import parse_pubmed_xml
-from posts.services import ImportAction, post_import, posts_import_parsed
+from posts.pubmed.parser import parse_pubmed_xml
+from posts.services.imports import ImportAction, post_import, posts_import_parsed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

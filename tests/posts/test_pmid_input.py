@@ -2,7 +2,8 @@
 
 import pytest
 
-from posts.pubmed import PmidInput, parse_pmid_input
+from posts.pubmed.pmids import parse_pmid_input
+from posts.pubmed.records import PmidInput
 
 
 def test_single_pmid():

@@ -13,14 +13,8 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from posts.pubmed import (
-    EutilsClient,
-    PubmedError,
-    PubmedUnavailable,
-    RateLimiter,
-    RecordFailure,
-    shared_rate_limiter,
-)
+from posts.pubmed.client import EutilsClient, RateLimiter, shared_rate_limiter
+from posts.pubmed.records import PubmedError, PubmedUnavailable, RecordFailure
 
 FIXTURES = Path(__file__).resolve().parents[2] / "posts" / "fixtures" / "pubmed"
 EFETCH = "/eutils/efetch.fcgi"

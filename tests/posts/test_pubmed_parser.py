@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from posts.pubmed import (
+from posts.pubmed.parser import parse_pubmed_xml
+from posts.pubmed.records import (
     AbstractSection,
     Author,
     MeshTerm,
@@ -14,7 +15,6 @@ from posts.pubmed import (
     PubmedParseError,
     PubmedRecord,
     RecordFailure,
-    parse_pubmed_xml,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / "posts" / "fixtures" / "pubmed"

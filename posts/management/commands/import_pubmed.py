@@ -3,8 +3,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from posts.pubmed import PubmedError, parse_pmid_input, parse_pubmed_xml
-from posts.services import (
+from posts.pubmed.parser import parse_pubmed_xml
+from posts.pubmed.pmids import parse_pmid_input
+from posts.pubmed.records import PubmedError
+from posts.services.imports import (
     ImportAction,
     ImportOutcome,
     eutils_client,

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from posts.models import Post
-from posts.pubmed import parse_pubmed_xml
-from posts.services import post_import
+from posts.pubmed.parser import parse_pubmed_xml
+from posts.services.imports import post_import
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # Real efetch responses (see fixtures/pubmed/SOURCES.md). Error envelopes, the

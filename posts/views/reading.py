@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from posts.models import Post
 from posts.search import SearchQuery, search_posts
-from posts.services import post_view_record
+from posts.services.viewing import post_view_record
 from posts.visitors import visitor_from_request
 
 

@@ -1,0 +1,5 @@
+"""The posts app's models, one module per concern; importing them here registers them."""
+
+from posts.models.post import Post, PostDailyViews, PostQuerySet, author_display_name
+
+__all__ = ["Post", "PostDailyViews", "PostQuerySet", "author_display_name"]
