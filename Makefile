@@ -12,7 +12,7 @@ SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
 .PHONY: run test test-scale lint format migrate demo clean help
 
 help:
-	@echo "make run    - install, migrate, load demo posts and serve http://$(HOST):$(PORT)/"
+	@echo "make run    - install, migrate, load demo posts, serve http://$(HOST):$(PORT)/ with a worker"
 	@echo "make test   - install dev requirements and run the whole test suite"
 	@echo "make test-scale - the suite (without browsers) on PostgreSQL + Redis"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
@@ -38,7 +38,14 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py create_local_admin
 
+# The web server and the background worker (emails, imports, ...) together; Ctrl-C
+# stops both. The worker is a background job of this shell, so it ignores the
+# terminal's SIGINT and is stopped by the EXIT trap instead (SIGTERM: it finishes
+# the task in hand first).
 run: demo
+	@echo "radRounds: http://$(HOST):$(PORT)/ (web server + background worker; Ctrl-C stops both)"
+	@$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev

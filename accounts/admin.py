@@ -2,7 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import User
+from accounts.mail import emails_requeue
+from accounts.models import OutgoingEmail, User
 from accounts.services import member_verify
 from accounts.templatetags.members import avatar
 
@@ -94,3 +95,50 @@ class MemberAdmin(UserAdmin):
     def mark_unverified(self, request, queryset):
         count = member_verify(users=queryset, verified=False)
         self.message_user(request, f"{count} member(s) no longer verified.", messages.SUCCESS)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox: what was sent, what waits, what failed and why. Read-only."""
+
+    list_display = ("subject", "recipients", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("subject", "to")
+    date_hierarchy = "created_at"
+    actions = ("send_again",)
+    fields = (
+        "subject",
+        "from_email",
+        "to",
+        "cc",
+        "bcc",
+        "reply_to",
+        "headers",
+        "body",
+        "html_body",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "attempted_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="To")
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.action(description="Send selected failed emails again", permissions=["view"])
+    def send_again(self, request, queryset):
+        count = queryset.filter(status=OutgoingEmail.Status.FAILED).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0
+        )
+        emails_requeue()
+        self.message_user(request, f"{count} email(s) queued again.", messages.SUCCESS)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "posts",
 ]
@@ -155,6 +157,21 @@ else:
         }
     }
 
+# --- Background tasks ---------------------------------------------------------
+# Django's tasks API (the django-tasks backport; django.tasks from Django 6). The
+# embedded default keeps the queue in the database, so a task is enqueued in the same
+# transaction as the rows it works on; `manage.py db_worker` runs them (`make run`
+# starts one beside the web server). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A queue outside the database (RQ on Redis) must only see a task once the rows it
+# reads are committed; a queue inside it commits with them.
+TASKS_ENQUEUE_ON_COMMIT = False
+
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -196,15 +213,20 @@ MFA_TOTP_ISSUER = "radRounds"
 STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", PRODUCTION)
 
 # --- Email ----------------------------------------------------------------
-if os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+# Every message is stored and sent by the background worker (accounts.mail), so a
+# slow or failing mail server never holds a request and no message is lost;
+# EMAIL_DELIVERY_BACKEND is what the worker hands messages to.
+EMAIL_BACKEND = "accounts.mail.QueuedEmailBackend"
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "radRounds <no-reply@radrounds.local>")
 
 # --- Internationalisation ---------------------------------------------------

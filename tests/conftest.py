@@ -10,6 +10,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_and_email(settings):
+    # Tasks run at once, in the caller's thread; email still goes through the real
+    # outbox and delivery task, then lands in django.core.mail.outbox.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "accounts.mail.QueuedEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     # The database cache lives in the test database and is rolled back with it.
     # A Redis cache outlives the test, so empty it: view marks and rate-limit

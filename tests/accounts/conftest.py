@@ -13,7 +13,6 @@ def _account_settings(settings):
     # Production behaviour by default; tests that relax it say so.
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     settings.STAFF_REQUIRE_MFA = False
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

@@ -1,0 +1,6 @@
+"""The accounts app's models, one module per concern; importing them here registers them."""
+
+from accounts.models.email import OutgoingEmail
+from accounts.models.member import FORMER_MEMBER, MemberManager, Role, Subspecialty, User
+
+__all__ = ["FORMER_MEMBER", "MemberManager", "OutgoingEmail", "Role", "Subspecialty", "User"]
