@@ -1,7 +1,9 @@
+from html import escape
+
 import factory
 from django.contrib.auth import get_user_model
 
-from posts.models import Post
+from posts.models import Comment, Post
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,3 +57,15 @@ class PostFactory(factory.django.DjangoModelFactory):
     mesh_terms = factory.LazyFunction(
         lambda: [{"descriptor": "Low Back Pain", "major": True, "qualifiers": ["diagnosis"]}]
     )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment as the site stores it (body_html rendered like the service does)."""
+
+    class Meta:
+        model = Comment
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n} on the spine injections.")
+    body_html = factory.LazyAttribute(lambda c: f"<p>{escape(c.body)}</p>")
