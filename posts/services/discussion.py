@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,7 +151,9 @@ def comment_delete(*, comment: Comment, user) -> bool:
     if not comment.can_delete(user):
         raise PermissionDenied("Only its author can delete a comment.")
     post_id, parent_id = comment.post_id, comment.parent_id
-    Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") - 1)
+    # Greatest(): a counter that drifted (a row deleted behind the site's back) must not
+    # turn one member's delete into an error.
+    Post.objects.filter(pk=post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
     if parent_id is None and comment.replies.exists():
         Comment.objects.filter(pk=comment.pk).update(
             is_deleted=True, body="", body_html="", like_count=0

@@ -132,7 +132,7 @@ XSS = [
     "<scr<script>ipt>alert(1)</script>",
     "<b onmouseover=alert(1)>hover",
     "<!--<script>-->alert(1)",
-    "https://example.org/\"onmouseover=\"alert(1)",
+    'https://example.org/"onmouseover="alert(1)',
     "https://example.org/<script>alert(1)</script>",
     "https://example.org/'onfocus='alert(1)",
     "http://javascript:alert(1)",
