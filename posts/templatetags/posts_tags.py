@@ -81,5 +81,11 @@ def pluralize_likes(count: int) -> str:
 
 
 @register.filter
+def likes_label(count: int) -> str:
+    """Beside a Like button: nothing for none, else "1 like", "2 likes"."""
+    return pluralize_likes(count) if count else ""
+
+
+@register.filter
 def pluralize_comments(count: int) -> str:
     return f"{count} comment{'' if count == 1 else 's'}"

@@ -23,6 +23,7 @@ from posts.services.engagement import (
     post_like_set,
     post_save_set,
 )
+from posts.templatetags.posts_tags import likes_label
 from posts.views.common import back, json_error
 
 
@@ -31,7 +32,7 @@ def _wanted_state(request) -> bool:
 
 
 def _likes(count: int) -> str:
-    return f"{count} like{'' if count == 1 else 's'}"
+    return likes_label(count)
 
 
 def _visible_post(request, pk: int) -> Post:
