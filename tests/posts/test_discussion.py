@@ -467,3 +467,28 @@ def test_accounts_older_than_a_day_have_no_daily_cap():
     comment, created = comment_create(author=regular, post=PostFactory(), body="Still fine.")
 
     assert created
+
+
+def test_with_javascript_a_comment_answers_with_its_html_and_a_fresh_token(member_client):
+    post = PostFactory()
+
+    response = member_client.post(
+        comment_url(post), {"body": "Posted in place."}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    data = response.json()
+    comment = Comment.objects.get()
+    assert f'id="comment-{comment.pk}"' in data["html"]
+    assert "Posted in place." in data["html"]
+    assert data["count_text"] == "1 comment"
+    assert uuid.UUID(data["token"])
+
+
+def test_with_javascript_an_empty_comment_answers_with_the_error(member_client):
+    response = member_client.post(
+        comment_url(PostFactory()), {"body": " "}, HTTP_ACCEPT="application/json"
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"errors": ["Write something before posting."]}

@@ -1,4 +1,4 @@
-"""The post page runs the same number of queries with 0, 10 or 500 comments."""
+"""The post page runs the same number of queries with 0, 10, 500 or 1,000 comments."""
 
 import pytest
 from django.conf import settings
@@ -67,7 +67,7 @@ def test_post_page_query_count_does_not_grow_with_comments(signed_in, django_ass
     expected = 3 + (0 if _redis() else 1) + (4 if signed_in else 0)
     assert len(baseline) == expected, "\n".join(baseline)
 
-    for size in (10, 500):
+    for size in (10, 500, 1000):
         post = PostFactory()
         discussion(post, size, authors, liker=reader)
         client.get(post.get_absolute_url(), **BROWSER)

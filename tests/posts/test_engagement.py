@@ -1,6 +1,7 @@
 """Likes, saves and follows, and the lists they feed (Saved, Discussed, Following)."""
 
 import json
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -245,3 +246,17 @@ def test_home_offers_discussed_to_everyone_and_following_to_members(user):
     assertContains(visitor.get("/"), f'href="{reverse("posts:discussed")}"')
     assertNotContains(visitor.get("/"), f'href="{reverse("posts:following")}"')
     assertContains(signed_in(user).get("/"), f'href="{reverse("posts:following")}"')
+
+
+def test_the_profile_follow_form_carries_a_working_csrf_token(user):
+    UserFactory(username="ana")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get("/members/ana/").content.decode()
+    form = page[page.index('action="/members/ana/follow/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+    response = client.post("/members/ana/follow/", {"csrfmiddlewaretoken": token, "state": "on"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert MemberFollow.objects.filter(follower=user, followed__username="ana").exists()

@@ -293,3 +293,18 @@ def test_a_tampered_unsubscribe_token_changes_nothing(ana):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not EmailPreferences.objects.exists()
+
+
+def test_email_choices_save_with_the_csrf_token_the_settings_page_renders(ana):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ana)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    form = page[page.index('action="/notifications/email/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+
+    response = client.post(
+        reverse("posts:email_settings"), {"csrfmiddlewaretoken": token, "email_reply": "on"}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not EmailPreferences.objects.get(user=ana).email_comment
