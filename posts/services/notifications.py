@@ -35,6 +35,12 @@ from posts.models import (
 from radrounds.background import enqueue
 
 EMAIL_INTERVAL = timedelta(hours=1)
+# How emails and the unsubscribe page name each kind, speaking to the member.
+KIND_PHRASES = {
+    NotificationKind.REPLY: "replies to your comments",
+    NotificationKind.MENTION: "mentions of you",
+    NotificationKind.COMMENT: "new comments on posts you follow",
+}
 UNSUBSCRIBE_SALT = "radrounds.notifications.unsubscribe"
 
 
@@ -264,7 +270,7 @@ def _message(*, recipient, address: str, notifications) -> EmailMultiAlternative
             }
             for n in notifications
         ],
-        "kinds": [NotificationKind(kind).label.lower() for kind in kinds],
+        "kinds": [KIND_PHRASES[kind] for kind in kinds],
         "unsubscribe_url": unsubscribe,
         "settings_url": site_url(reverse("accounts:settings") + "#email-notifications"),
         "SITE_NAME": settings.SITE_NAME,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from posts.comment_forms import EmailPreferencesForm
 from posts.models import Notification, NotificationKind
 from posts.services.notifications import (
+    KIND_PHRASES,
     email_preferences_for,
     email_preferences_set,
     notifications_mark_read,
@@ -78,7 +79,7 @@ def unsubscribe(request, token: str):
         )
     user_id, kinds = found
     member = get_user_model().objects.filter(pk=user_id).first()
-    labels = [NotificationKind(kind).label.lower() for kind in kinds]
+    labels = [KIND_PHRASES[kind] for kind in kinds]
     context = {"member": member, "labels": labels, "token": token, "done": False}
     if member is None:
         context["gone"] = True

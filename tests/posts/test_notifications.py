@@ -266,7 +266,7 @@ def test_the_unsubscribe_page_asks_first_and_a_get_changes_nothing(ana, bob, pos
 
     page = Client().get(link)
 
-    assertContains(page, "Stop emails about <strong>mentions of me</strong>")
+    assertContains(page, "Stop emails about <strong>mentions of you</strong>")
     assert not EmailPreferences.objects.filter(user=ana).exists()
 
 
