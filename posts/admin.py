@@ -131,7 +131,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("post", "author")
     search_fields = ("body", "author__username", "author__display_name", "post__title")
     date_hierarchy = "created_at"
-    raw_id_fields = ("post", "author", "parent")
     actions = ("hide_comments", "unhide_comments")
     fields = (
         "post",
@@ -148,21 +147,8 @@ class CommentAdmin(admin.ModelAdmin):
         "hidden_by",
         "hidden_at",
     )
-    readonly_fields = (
-        "post",
-        "parent",
-        "author",
-        "author_left",
-        "body",
-        "created_at",
-        "edited_at",
-        "is_deleted",
-        "like_count",
-        "is_hidden",
-        "hidden_reason",
-        "hidden_by",
-        "hidden_at",
-    )
+    # Comments are what members wrote: moderators hide them (actions), never rewrite them.
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False  # members write comments on the site
