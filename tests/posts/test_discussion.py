@@ -1,5 +1,6 @@
 """Commenting on a post: who may, what is shown, and what the database holds."""
 
+import re
 import uuid
 from datetime import timedelta
 from http import HTTPStatus
@@ -15,6 +16,7 @@ from posts.models.discussion import THREADS_PER_PAGE
 from posts.services.discussion import RateLimited, comment_create
 from radrounds.ratelimit import Rate, rate_limit_hit
 from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.posts.test_comment_text import XSS
 
 pytestmark = pytest.mark.django_db
 
@@ -492,3 +494,20 @@ def test_with_javascript_an_empty_comment_answers_with_the_error(member_client):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json() == {"errors": ["Write something before posting."]}
+
+
+@pytest.mark.parametrize("attack", XSS)
+def test_the_xss_corpus_posted_as_comments_renders_inert_on_the_page(user, attack):
+    UserFactory(username="ana")
+    post = PostFactory()
+    client = signed_in(user)
+
+    client.post(comment_url(post), {"body": attack})
+    html = client.get(post.get_absolute_url(), **BROWSER).content.decode()
+
+    body = html[html.index('class="comment__body"') : html.index("</article>")]
+    assert "<script" not in body.lower()
+    assert "<img" not in body.lower() and "<svg" not in body.lower()
+    assert "<iframe" not in body.lower() and "<style" not in body.lower()
+    assert not re.search(r"<[^>]*\son\w+\s*=", body, re.IGNORECASE)
+    assert 'href="javascript' not in body.lower() and 'href="data' not in body.lower()
