@@ -105,6 +105,8 @@ def member_verify(*, users, verified: bool = True) -> int:
 
 def member_data_export(*, user: User) -> dict[str, Any]:
     """Everything radRounds holds about a member that they entered or posted, as plain data."""
+    from posts.services.export import member_discussion_export
+
     emails = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     posts = user.posts.order_by("created_at").only("pk", "pmid", "title", "slug", "created_at")
     return {
@@ -134,6 +136,7 @@ def member_data_export(*, user: User) -> dict[str, Any]:
             }
             for post in posts
         ],
+        **member_discussion_export(user=user),
     }
 
 
@@ -142,11 +145,15 @@ def account_delete(*, user: User) -> None:
     """Remove a member and their personal data; what they posted stays, unattributed.
 
     Deleting the row cascades to email addresses, authenticators and sessions'
-    owners; ``Post.posted_by`` is ``SET_NULL`` and the posts are marked
-    ``poster_left``, so they show "Former member".
+    owners; ``Post.posted_by`` and ``Comment.author`` are ``SET_NULL`` and the posts
+    and comments are marked as left, so they show "Former member". Likes, saves and
+    follows go with the account (their counters first).
     Avatar files go once the deletion is committed.
     """
+    from posts.services.engagement import member_engagement_remove
+
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
+    member_engagement_remove(user=user)
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

@@ -1,12 +1,17 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import ngettext
 
+from accounts.templatetags.members import member_name
 from posts import admin_import
+from posts.comment_forms import CommentHideForm
 from posts.forms import PostAdminForm
-from posts.models import Post
+from posts.models import Comment, Post
+from posts.services.discussion import comments_hide, comments_unhide
 
 
 @admin.register(Post)
@@ -18,6 +23,7 @@ class PostAdmin(admin.ModelAdmin):
         "journal_abbrev",
         "pub_year",
         "view_count",
+        "comment_count",
         "posted_by",
         "is_hidden",
         "created_at",
@@ -26,7 +32,15 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ("is_hidden", "pub_year", "journal_abbrev")
     list_select_related = ("posted_by",)
     search_fields = ("title", "=pmid", "doi", "search_document")
-    readonly_fields = ("view_count", "refreshed_at", "created_at", "updated_at", "slug")
+    readonly_fields = (
+        "view_count",
+        "comment_count",
+        "like_count",
+        "refreshed_at",
+        "created_at",
+        "updated_at",
+        "slug",
+    )
     raw_id_fields = ("posted_by",)
     actions = ("hide_posts", "unhide_posts")
     fieldsets = (
@@ -47,7 +61,17 @@ class PostAdmin(admin.ModelAdmin):
             "Indexing",
             {"fields": ("publication_types_text", "mesh_text", "keywords_text")},
         ),
-        ("Activity", {"fields": ("view_count", "created_at", "updated_at", "refreshed_at")}),
+        (
+            "Activity",
+            {
+                "fields": (
+                    ("view_count", "comment_count", "like_count"),
+                    "created_at",
+                    "updated_at",
+                    "refreshed_at",
+                )
+            },
+        ),
     )
 
     def get_urls(self):
@@ -93,5 +117,85 @@ class PostAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)d post is %(verb)s.", "%(n)d posts are %(verb)s.", count)
             % {"n": count, "verb": verb},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The discussion, for moderators: find comments and hide them with a reason."""
+
+    list_display = ("excerpt", "post_title", "author_name", "created_at", "is_hidden")
+    list_display_links = ("excerpt",)
+    list_filter = ("is_hidden", ("created_at", admin.DateFieldListFilter))
+    list_select_related = ("post", "author")
+    search_fields = ("body", "author__username", "author__display_name", "post__title")
+    date_hierarchy = "created_at"
+    actions = ("hide_comments", "unhide_comments")
+    fields = (
+        "post",
+        "parent",
+        "author",
+        "author_left",
+        "body",
+        "created_at",
+        "edited_at",
+        "is_deleted",
+        "like_count",
+        "is_hidden",
+        "hidden_reason",
+        "hidden_by",
+        "hidden_at",
+    )
+    # Comments are what members wrote: moderators hide them (actions), never rewrite them.
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # members write comments on the site
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return "[deleted]" if obj.is_deleted else obj.excerpt
+
+    @admin.display(description="post", ordering="post__title")
+    def post_title(self, obj):
+        return obj.post.title_text[:80]
+
+    @admin.display(description="author", ordering="author__username")
+    def author_name(self, obj):
+        return member_name(obj.author)
+
+    @admin.action(description="Hide selected comments (with a reason)", permissions=["change"])
+    def hide_comments(self, request, queryset):
+        form = CommentHideForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = comments_hide(
+                comments=queryset, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            self.message_user(
+                request,
+                ngettext("%d comment hidden.", "%d comments hidden.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/posts/comment/hide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Hide comments",
+                "opts": self.model._meta,
+                "comments": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Unhide selected comments", permissions=["change"])
+    def unhide_comments(self, request, queryset):
+        count = comments_unhide(comments=queryset)
+        self.message_user(
+            request,
+            ngettext("%d comment visible again.", "%d comments visible again.", count) % count,
             messages.SUCCESS,
         )

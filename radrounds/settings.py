@@ -256,6 +256,10 @@ if PRODUCTION:
 SITE_NAME = "radRounds Radiology Network"
 SITE_TAGLINE = "Connecting Radiology | Enabling collaboration and professional development"
 POSTS_PER_PAGE = 20
+# Where the site lives, for links in emails (which are written without a request).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
 # A visitor's repeat views of one post inside this window count once.
 VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", 8 * 60 * 60))
 

@@ -1,7 +1,10 @@
+from html import escape
+
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
-from posts.models import Post
+from posts.models import Comment, Post
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,3 +58,24 @@ class PostFactory(factory.django.DjangoModelFactory):
     mesh_terms = factory.LazyFunction(
         lambda: [{"descriptor": "Low Back Pain", "major": True, "qualifiers": ["diagnosis"]}]
     )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment as the site stores it (body_html rendered like the service does)."""
+
+    class Meta:
+        model = Comment
+        skip_postgeneration_save = True
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n} on the spine injections.")
+    body_html = factory.LazyAttribute(lambda c: f"<p>{escape(c.body)}</p>")
+
+    @factory.post_generation
+    def _count_on_post(comment, create, extracted, **kwargs):
+        # What comment_create does to the post's counters.
+        if create and not comment.is_deleted:
+            Post.objects.filter(pk=comment.post_id).update(
+                comment_count=F("comment_count") + 1, last_commented_at=comment.created_at
+            )

@@ -101,6 +101,11 @@ class Post(models.Model):
     poster_left = models.BooleanField(default=False, editable=False)
     is_hidden = models.BooleanField("hidden", default=False, db_index=True)
     view_count = models.PositiveIntegerField("views", default=0, editable=False)
+    # Discussion counters (posts.services.discussion / engagement keep them with F()),
+    # so cards and the "Discussed" list need no join or count.
+    comment_count = models.PositiveIntegerField("comments", default=0, editable=False)
+    like_count = models.PositiveIntegerField("likes", default=0, editable=False)
+    last_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     refreshed_at = models.DateTimeField(
@@ -113,7 +118,12 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["is_hidden", "-created_at"])]
+        indexes = [
+            models.Index(fields=["is_hidden", "-created_at"]),
+            models.Index(
+                fields=["is_hidden", "-last_commented_at"], name="posts_post_discussed_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.title_text[:120]

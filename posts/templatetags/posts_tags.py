@@ -1,8 +1,13 @@
+import uuid
+
 from django import template
 from django.utils.safestring import mark_safe
 
+from posts.comment_forms import EmailPreferencesForm
 from posts.markup import sanitize_inline
-from posts.models import Post
+from posts.models import MemberFollow, Post
+from posts.selectors import recent_comments_of
+from posts.services.notifications import email_preferences_for, unread_count
 
 register = template.Library()
 
@@ -16,3 +21,71 @@ def inline_markup(value: str) -> str:
 @register.inclusion_tag("posts/_popular.html")
 def popular_posts(limit: int = 5):
     return {"popular": list(Post.objects.popular(limit=limit))}
+
+
+@register.simple_tag
+def fresh_token() -> str:
+    """A one-time token for a comment form: sending that form twice posts once."""
+    return str(uuid.uuid4())
+
+
+@register.inclusion_tag("posts/_notification_bell.html", takes_context=True)
+def notification_bell(context):
+    """The header bell, for members only: one indexed count query."""
+    user = context["user"]
+    count = unread_count(user=user) if user.is_authenticated else 0
+    return {"user": user, "unread": count}
+
+
+@register.inclusion_tag("posts/_email_preferences.html", takes_context=True)
+def email_preferences_form(context):
+    user = context["user"]
+    return {
+        "form": EmailPreferencesForm(instance=email_preferences_for(user=user)),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("posts/_member_activity.html", takes_context=True)
+def member_activity(context, member):
+    """A member's recent comments and the posts they shared, for their profile."""
+    viewer = context["user"]
+    return {
+        "member": member,
+        "user": viewer,
+        "comments": list(recent_comments_of(member)),
+        "shared": list(
+            Post.objects.visible_to(viewer).filter(posted_by=member).order_by("-created_at")[:5]
+        ),
+    }
+
+
+@register.inclusion_tag("posts/_member_follow.html", takes_context=True)
+def member_follow_button(context, member):
+    """Follow / Following on a profile, for other signed-in members only."""
+    viewer = context["user"]
+    show = viewer.is_authenticated and viewer.pk != member.pk
+    following = show and MemberFollow.objects.filter(follower=viewer, followed=member).exists()
+    return {
+        "show": show,
+        "member": member,
+        "following": following,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def pluralize_likes(count: int) -> str:
+    return f"{count} like{'' if count == 1 else 's'}"
+
+
+@register.filter
+def likes_label(count: int) -> str:
+    """Beside a Like button: nothing for none, else "1 like", "2 likes"."""
+    return pluralize_likes(count) if count else ""
+
+
+@register.filter
+def pluralize_comments(count: int) -> str:
+    return f"{count} comment{'' if count == 1 else 's'}"

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from posts.comment_forms import CommentForm
 from posts.models import Post
 from posts.search import SearchQuery, search_posts
+from posts.selectors import discussed_posts, discussion_page, following_posts, with_member_state
 from posts.services.viewing import post_view_record
 from posts.visitors import visitor_from_request
 
@@ -15,10 +18,27 @@ def _page(request, queryset):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _feed(request, posts, view: str):
+    return render(request, "posts/home.html", {"page_obj": _page(request, posts), "view": view})
+
+
 @require_safe
 def home(request):
     posts = Post.objects.visible_to(request.user).select_related("posted_by")
-    return render(request, "posts/home.html", {"page_obj": _page(request, posts)})
+    return _feed(request, posts, "latest")
+
+
+@require_safe
+def discussed(request):
+    """Posts with the most recent discussion first."""
+    return _feed(request, discussed_posts(request.user), "discussed")
+
+
+@login_required
+@require_safe
+def following(request):
+    """Posts that members you follow posted, commented on or liked."""
+    return _feed(request, following_posts(request.user), "following")
 
 
 @require_safe
@@ -32,16 +52,26 @@ def search(request):
 
 @require_safe
 def detail(request, pk: int, slug: str | None = None):
-    post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("posted_by"), pk=pk
-    )
+    """A post and one page of its discussion.
+
+    Visitors get the same HTML whoever they are (no form, no token, no per-visitor
+    state), so it can be cached; members get their likes, saves, follows and forms.
+    """
+    posts = Post.objects.visible_to(request.user).select_related("posted_by")
+    post = get_object_or_404(with_member_state(posts, request.user), pk=pk)
     if slug != post.slug:
         return redirect(post, permanent=True)
     if request.method == "GET":
         visitor = visitor_from_request(request)
         if visitor is not None and post_view_record(post=post, visitor=visitor):
             post.view_count += 1  # what the page shows; the database was updated with F()
-    return render(request, "posts/detail.html", {"post": post})
+    context = {
+        "post": post,
+        "discussion": discussion_page(post=post, user=request.user, page=request.GET.get("page")),
+    }
+    if request.user.is_authenticated:
+        context["comment_form"] = CommentForm()
+    return render(request, "posts/detail.html", context)
 
 
 @require_safe
