@@ -95,3 +95,7 @@ class PostAdmin(admin.ModelAdmin):
             % {"n": count, "verb": verb},
             messages.SUCCESS,
         )
+
+
+# Sponsors, achievement badges and site pages each have an admin module of their own.
+from posts import admin_badges, admin_pages, admin_sponsors  # noqa: E402, F401

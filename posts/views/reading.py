@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from posts.models import Post
 from posts.search import SearchQuery, search_posts
 from posts.services.viewing import post_view_record
+from posts.views.badges import post_badge_snippet
 from posts.visitors import visitor_from_request
 
 
@@ -33,7 +34,10 @@ def search(request):
 @require_safe
 def detail(request, pk: int, slug: str | None = None):
     post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("posted_by"), pk=pk
+        Post.objects.visible_to(request.user)
+        .select_related("posted_by")
+        .prefetch_related("posted_by__member_badges"),
+        pk=pk,
     )
     if slug != post.slug:
         return redirect(post, permanent=True)
@@ -41,7 +45,14 @@ def detail(request, pk: int, slug: str | None = None):
         visitor = visitor_from_request(request)
         if visitor is not None and post_view_record(post=post, visitor=visitor):
             post.view_count += 1  # what the page shows; the database was updated with F()
-    return render(request, "posts/detail.html", {"post": post})
+    return render(
+        request,
+        "posts/detail.html",
+        {
+            "post": post,
+            "badge_snippet": "" if post.is_hidden else post_badge_snippet(request, post),
+        },
+    )
 
 
 @require_safe
