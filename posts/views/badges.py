@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
@@ -65,17 +65,14 @@ def post_png(request, pk: int):
 def snippets(*, image: str, link: str, alt: str, size: tuple[int, int]) -> list[dict]:
     """Copy-ready code that shows ``image`` linking to ``link``, for the places people paste it."""
     width, height = size
-    html = format_html(
-        '<a href="{}"><img src="{}" srcset="{}?scale=2 2x" width="{}" height="{}" alt="{}"></a>',
-        link,
-        image,
-        image,
-        width,
-        height,
-        alt,
+    # Plain text (an f-string of escaped parts), escaped again by the page, so a name
+    # can neither add markup to the snippet nor end the <textarea> it is shown in.
+    html = (
+        f'<a href="{escape(link)}"><img src="{escape(image)}" srcset="{escape(image)}?scale=2 2x" '
+        f'width="{width}" height="{height}" alt="{escape(alt)}"></a>'
     )
     return [
-        {"format": "HTML", "hint": "Websites, blogs and email signatures", "code": str(html)},
+        {"format": "HTML", "hint": "Websites, blogs and email signatures", "code": html},
         {
             "format": "Markdown",
             "hint": "GitHub, forums, notes",
