@@ -279,3 +279,17 @@ def test_the_admin_shows_current_counts_and_the_click_through_rate(client, staff
 
     assertContains(response, "25.00%")  # 50 clicks / 200 impressions
     assertContains(response, ">200<")
+
+
+def test_the_flush_command_stores_what_waits_in_the_cache(client, capsys):
+    from django.core.management import call_command
+
+    sponsor = make_sponsor()
+    cache.set(FLUSH_PENDING_KEY, 1, 300)
+    client.get(f"/sponsors/{sponsor.pk}/click/", **BROWSER)
+
+    call_command("flush_sponsor_stats")
+
+    assert "1 sponsor impression(s) and click(s) stored." in capsys.readouterr().out
+    sponsor.refresh_from_db()
+    assert sponsor.clicks == 1
