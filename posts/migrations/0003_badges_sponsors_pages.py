@@ -62,7 +62,7 @@ Only what the site needs to work: a session cookie when you sign in, a security 
 Failed sign-ins are counted per address and per account for a few minutes to stop password guessing; these counters live only in the cache.
 
 ## Sponsors
-The Sponsor Ad slot counts how often each sponsor is shown and clicked, as totals. Nothing about who saw or clicked is kept, and sponsors receive no data about you.
+The Sponsor Ad slot counts how often each sponsor is shown and clicked, as totals. Nothing about who saw or clicked is kept, except that, to stop one address inflating the counts, a keyed hash of the address is held in the cache for a minute. Sponsors receive no data about you.
 
 ## Your choices
 - Download everything you entered or posted as a file from Account settings → Download my data.

@@ -403,3 +403,28 @@ def test_a_name_cannot_break_out_of_the_snippet_box(client):
 
     assertNotContains(response, "<script>alert(1)")
     assertContains(response, "&amp;lt;/textarea&amp;gt;&amp;lt;script&amp;gt;")
+
+
+@pytest.mark.django_db
+def test_a_members_data_export_includes_badges_and_reading(client, user):
+    post = PostFactory()
+    PostRead.objects.create(user=user, post=post)
+    badge_award(user_id=user.pk, slug="one-year")
+    client.force_login(user)
+
+    data = client.get(reverse("accounts:export")).json()
+
+    assert [b["badge"] for b in data["badges"]] == ["One year on radRounds"]
+    assert [r["post"] for r in data["posts_read"]] == [post.pk]
+
+
+@pytest.mark.django_db
+def test_the_badges_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(1) as few:  # the holder counts, grouped by badge
+        client.get(reverse("badges:index"))
+    for member in UserFactory.create_batch(10):
+        badge_award(user_id=member.pk, slug="one-year")
+        badge_award(user_id=member.pk, slug="verified")
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("badges:index"))

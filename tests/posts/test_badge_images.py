@@ -225,3 +225,13 @@ def test_a_fallback_font_draws_what_dejavu_lacks(settings):
 
     assert runs[0] == (str(fonts.BOLD), "Dr ")
     assert runs[1] == (settings.BADGE_FALLBACK_FONTS[0], "田中")
+
+
+def test_badges_are_the_same_for_everyone_so_shared_caches_may_keep_them(client, user):
+    client.force_login(user)
+
+    response = client.get(reverse("badges:network"))
+
+    assert "Cookie" not in response.get("Vary", "")
+    assert "private" not in response["Cache-Control"]
+    assert not response.cookies

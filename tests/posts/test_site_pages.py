@@ -235,3 +235,10 @@ def test_an_expired_form_gets_a_403_in_the_site_layout(production_errors):
     response = strict.post(reverse("account_login"), {"login": "x", "password": "y"})
 
     assertContains(response, "This form has expired", status_code=403)
+
+
+@pytest.mark.django_db
+def test_a_search_page_announces_its_own_feed(client):
+    response = client.get("/search/", {"q": "stroke imaging"})
+
+    assertContains(response, 'href="/feed/rss/?q=stroke%20imaging"')
