@@ -39,6 +39,8 @@ class BadgeRule:
     # True: the badge mirrors a state (verified) and goes when the state goes.
     # False: a milestone, kept once earned.
     follows_state: bool = False
+    # False where the name already carries the same sign (the verified mark).
+    beside_name: bool = True
 
     @property
     def automatic(self) -> bool:
@@ -103,6 +105,7 @@ CATALOGUE = Catalogue(
             emblem="✓",
             holders=_verified_holders,
             follows_state=True,
+            beside_name=False,
         ),
         BadgeRule(
             slug="first-comment",

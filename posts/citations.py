@@ -132,6 +132,21 @@ def _structured_names(post) -> list[tuple[str, str]]:
     return names
 
 
+def _source_fields(post, *, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Volume, issue, first page, last page, DOI and PMID under a format's own ``names``,
+    leaving out what the post does not have."""
+    pages = page_range(post.pages)
+    values = (
+        post.volume,
+        post.issue,
+        pages.first if pages else "",
+        pages.last if pages else "",
+        post.doi,
+        str(post.pmid or ""),
+    )
+    return [(name, value) for name, value in zip(names, values, strict=True) if value]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -167,18 +182,8 @@ def ris(post, *, url: str = "") -> str:
                 f"{post.pub_year}/{f'{month:02d}' if month else ''}/{f'{day:02d}' if day else ''}/",
             )
         )
-    for tag, value in (("VL", post.volume), ("IS", post.issue)):
-        if value:
-            lines.append((tag, value))
-    pages = page_range(post.pages)
-    if pages:
-        lines.append(("SP", pages.first))
-        if pages.last:
-            lines.append(("EP", pages.last))
-    if post.doi:
-        lines.append(("DO", post.doi))
+    lines += _source_fields(post, names=("VL", "IS", "SP", "EP", "DO", "AN"))
     if post.pmid:
-        lines.append(("AN", str(post.pmid)))
         lines.append(("DB", "PubMed"))
     abstract = abstract_one_line(post)
     if abstract:
@@ -279,18 +284,17 @@ def highwire_tags(post) -> list[tuple[str, str]]:
             if day:
                 date += f"/{day:02d}"
         tags.append(("citation_publication_date", date))
-    for name, value in (("citation_volume", post.volume), ("citation_issue", post.issue)):
-        if value:
-            tags.append((name, value))
-    pages = page_range(post.pages)
-    if pages:
-        tags.append(("citation_firstpage", pages.first))
-        if pages.last:
-            tags.append(("citation_lastpage", pages.last))
-    if post.doi:
-        tags.append(("citation_doi", post.doi))
-    if post.pmid:
-        tags.append(("citation_pmid", str(post.pmid)))
+    tags += _source_fields(
+        post,
+        names=(
+            "citation_volume",
+            "citation_issue",
+            "citation_firstpage",
+            "citation_lastpage",
+            "citation_doi",
+            "citation_pmid",
+        ),
+    )
     if post.language:
         tags.append(("citation_language", post.language))
     return tags

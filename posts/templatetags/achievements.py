@@ -22,7 +22,7 @@ def _held(member) -> list:
 @register.inclusion_tag("posts/achievements/_emblems.html")
 def badge_emblems(member, limit: int = 4):
     """Up to ``limit`` emblems beside a name; each names its badge for screen readers."""
-    held = _held(member)
+    held = [b for b in _held(member) if b.rule.beside_name]
     return {"rules": [b.rule for b in held[:limit]], "more": max(len(held) - limit, 0)}
 
 

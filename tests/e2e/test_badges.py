@@ -28,6 +28,12 @@ def _advert() -> SimpleUploadedFile:
     return SimpleUploadedFile("advert.png", buffer.getvalue(), content_type="image/png")
 
 
+def _loaded_width(page, image) -> int:
+    """The image's natural width once it has loaded (0 if it failed)."""
+    page.wait_for_function("img => img.complete", arg=image.element_handle())
+    return image.evaluate("img => img.naturalWidth")
+
+
 def _sign_in(page, live_site, username):
     page.goto(live_site.url + "/accounts/login/?next=/badges/")
     page.get_by_label("Username or email").fill(username)
@@ -50,7 +56,7 @@ def test_member_copies_their_badge_and_it_loads_on_a_plain_page(
     expect(page.get_by_role("heading", name="Badges", exact=True)).to_be_visible()
     badge = page.get_by_role("img", name="Your radRounds member badge")
     expect(badge).to_be_visible()
-    assert badge.evaluate("img => img.complete && img.naturalWidth") == 360
+    assert _loaded_width(page, badge) == 360
     page.get_by_role("button", name="Copy HTML").nth(1).click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     snippet = page.evaluate("navigator.clipboard.readText()")
@@ -67,8 +73,7 @@ def test_member_copies_their_badge_and_it_loads_on_a_plain_page(
     other.goto(elsewhere.as_uri())
     image = other.locator("img")
     expect(image).to_have_attribute("alt", "Dr. Ana Ortiz on radRounds")
-    other.wait_for_function("document.querySelector('img').complete")
-    assert image.evaluate("img => img.naturalWidth") == 360
+    assert _loaded_width(other, image) == 360
     screenshot(other, "badges-on-a-plain-page")
     with other.expect_navigation():
         image.click()
@@ -79,6 +84,10 @@ def test_member_copies_their_badge_and_it_loads_on_a_plain_page(
     expect(phone.get_by_role("heading", name="Achievement badges")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "badges-page-phone")
+    phone.emulate_media(color_scheme="dark")
+    phone.goto(live_site.url + "/members/ortiz/")
+    expect(phone.get_by_text("Verified radiologist", exact=True)).to_be_visible()
+    screenshot(phone, "badges-profile-phone-dark")
 
 
 def test_a_visitor_sees_the_sponsor_ad_on_a_post_and_follows_it(
@@ -100,7 +109,7 @@ def test_a_visitor_sees_the_sponsor_ad_on_a_post_and_follows_it(
     expect(slot).to_have_attribute("data-sponsor-shown", str(sponsor.pk))  # sponsor.js ran
     link = slot.get_by_role("link", name="Contrast Co: gadolinium-free contrast for MRI")
     expect(link).to_have_attribute("rel", "sponsored noopener")
-    assert slot.locator("img").evaluate("img => img.complete && img.naturalWidth") == 580
+    assert _loaded_width(page, slot.locator("img")) == 580
     screenshot(page, "sponsor-post")
 
     page.locator("summary", has_text="Cite").click()

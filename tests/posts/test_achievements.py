@@ -334,12 +334,24 @@ def test_a_profile_without_badges_says_so(client, user):
 @pytest.mark.django_db
 def test_badges_show_beside_the_posters_name_on_a_post(client):
     poster = UserFactory(display_name="Dr. Ana Ortiz")
-    badge_award(user_id=poster.pk, slug="verified")
+    badge_award(user_id=poster.pk, slug="one-year")
     post = PostFactory(posted_by=poster)
 
     response = client.get(post.get_absolute_url(), **BROWSER)
 
-    assertContains(response, "Verified radiologist badge")
+    assertContains(response, "One year on radRounds badge")
+
+
+@pytest.mark.django_db
+def test_the_verified_badge_is_not_repeated_beside_the_verified_mark(client):
+    member = UserFactory(verified=True)
+    badge_award(user_id=member.pk, slug="verified")
+
+    response = client.get(member.get_absolute_url())
+
+    assertContains(response, "(verified member)", count=1)
+    assertNotContains(response, "Verified radiologist badge")
+    assertContains(response, "Verified radiologist")  # in the profile's badge list
 
 
 @pytest.mark.django_db
