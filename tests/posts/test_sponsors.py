@@ -293,3 +293,20 @@ def test_the_flush_command_stores_what_waits_in_the_cache(client, capsys):
     assert "1 sponsor impression(s) and click(s) stored." in capsys.readouterr().out
     sponsor.refresh_from_db()
     assert sponsor.clicks == 1
+
+
+def test_with_a_real_queue_the_flush_waits_a_few_minutes(client, settings):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    sponsor = make_sponsor()
+
+    client.post("/sponsors/impressions/", {"id": sponsor.pk}, **BROWSER)
+    client.post("/sponsors/impressions/", {"id": sponsor.pk}, **BROWSER)
+
+    (queued,) = task_backends["default"].results  # one flush for the burst, not one per hit
+    assert queued.task.name == "sponsor_stats_flush_task"
+    assert queued.task.run_after > timezone.now() + timedelta(minutes=4)
+    sponsor.refresh_from_db()
+    assert sponsor.impressions == 0
+    assert sponsor_stats_flush() == 2
