@@ -78,6 +78,14 @@ class MemberAdmin(UserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "verified" in form.changed_data:
+            # The verified badge follows the mark, however staff change it.
+            from posts.services.achievements import badges_sync_verified
+
+            badges_sync_verified(user_ids=[obj.pk])
+
     @admin.display(description="Avatar")
     def thumbnail(self, obj):
         return avatar(obj, 32)

@@ -1,27 +1,20 @@
 """Avatar images: validate an upload by decoding it, then re-encode clean squares.
 
-Nothing from the uploaded file reaches the disk as-is. The file is decoded with
-Pillow (the name and the browser's content type are ignored), orientation from EXIF
-is applied, and new WebP files are written from the pixels alone, so EXIF (GPS,
-camera serials), ICC tricks and trailing payloads are dropped. Default avatars are
-SVG initials on a colour derived from the username: no fonts or files needed.
+Validation and re-encoding are ``radrounds.images`` (shared with sponsor images).
+Default avatars are SVG initials on a colour derived from the username: no fonts or
+files needed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import secrets
-import warnings
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
-from PIL import Image, ImageOps
+from radrounds.images import MAX_BYTES, MAX_PIXELS, decode_upload, random_name, square_webp
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 25_000_000
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+__all__ = ["MAX_BYTES", "MAX_PIXELS", "ProcessedAvatar", "process_avatar", "random_name"]
+
 SIZES = {"large": 256, "small": 64}
 
 # Calm, mid-dark tones: white initials on each meet WCAG AA (>= 4.5:1).
@@ -37,71 +30,17 @@ class ProcessedAvatar:
     extension: str = "webp"
 
 
-def _invalid(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
-
-
 def process_avatar(upload) -> ProcessedAvatar:
     """Validate an uploaded avatar and return clean re-encoded squares.
 
     Raises ``ValidationError`` for anything that is not a JPEG, PNG or WebP picture
-    of at most 5 MB and 25 megapixels. Decompression bombs are refused before their
-    pixels are decoded.
+    of at most 5 MB and 25 megapixels (see ``radrounds.images.decode_upload``).
     """
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise _invalid("The image is larger than 5 MB. Please choose a smaller file.", "too_big")
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise _invalid("The image is larger than 5 MB. Please choose a smaller file.", "too_big")
-    if not data:
-        raise _invalid("The file is empty.", "empty")
-
-    not_an_image = _invalid("Upload a JPEG, PNG or WebP image.", "invalid_image")
-    with warnings.catch_warnings():
-        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat it as an error.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _invalid("The image has too many pixels.", "too_many_pixels") from None
-        except (OSError, SyntaxError, ValueError):
-            raise not_an_image from None
-
-        if image.format not in ALLOWED_FORMATS:
-            raise not_an_image
-        width, height = image.size
-        if width * height > MAX_PIXELS:
-            raise _invalid(
-                "The image is larger than 25 megapixels. Please choose a smaller one.",
-                "too_many_pixels",
-            )
-        try:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _invalid("The image has too many pixels.", "too_many_pixels") from None
-        except (OSError, SyntaxError, ValueError, EOFError):
-            raise not_an_image from None
-
-    image = image.convert("RGBA") if "A" in image.getbands() else image.convert("RGB")
+    image = decode_upload(upload)
     return ProcessedAvatar(
-        large=_square_webp(image, SIZES["large"]),
-        small=_square_webp(image, SIZES["small"]),
+        large=square_webp(image, SIZES["large"]),
+        small=square_webp(image, SIZES["small"]),
     )
-
-
-def _square_webp(image: Image.Image, size: int) -> bytes:
-    square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    # No exif= or icc_profile= arguments: the new file carries pixels only.
-    square.save(buffer, format="WEBP", quality=85, method=4)
-    return buffer.getvalue()
-
-
-def random_name(label: str, extension: str) -> str:
-    """An unguessable file name: profile pictures must not be enumerable by URL."""
-    return f"{secrets.token_urlsafe(18)}-{label}.{extension}"
 
 
 def default_avatar_colour(seed: str) -> str:

@@ -98,9 +98,18 @@ def avatar_remove(*, user: User) -> User:
     return user
 
 
+@transaction.atomic
 def member_verify(*, users, verified: bool = True) -> int:
-    """Set the staff-only ``verified`` mark on many members at once; returns how many changed."""
-    return users.exclude(verified=verified).update(verified=verified)
+    """Set the staff-only ``verified`` mark on many members at once; returns how many changed.
+
+    The "Verified radiologist" badge follows the mark.
+    """
+    from posts.services.achievements import badges_sync_verified
+
+    changing = list(users.exclude(verified=verified).values_list("pk", flat=True))
+    count = User.objects.filter(pk__in=changing).update(verified=verified)
+    badges_sync_verified(user_ids=changing)
+    return count
 
 
 def member_data_export(*, user: User) -> dict[str, Any]:
@@ -125,6 +134,14 @@ def member_data_export(*, user: User) -> dict[str, Any]:
         },
         "email_addresses": [
             {"email": e.email, "primary": e.primary, "verified": e.verified} for e in emails
+        ],
+        "badges": [
+            {"badge": badge.rule.name, "awarded_at": badge.awarded_at.isoformat()}
+            for badge in user.member_badges.all()
+        ],
+        "posts_read": [
+            {"post": read.post_id, "first_read_at": read.first_read_at.isoformat()}
+            for read in user.post_reads.order_by("first_read_at")
         ],
         "posts": [
             {

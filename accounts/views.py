@@ -24,7 +24,11 @@ MEMBERS_PER_PAGE = getattr(settings, "MEMBERS_PER_PAGE", 24)
 @require_safe
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    members = form.filter(User.objects.members()).order_by("-verified", "-date_joined", "-pk")
+    members = (
+        form.filter(User.objects.members())
+        .prefetch_related("member_badges")
+        .order_by("-verified", "-date_joined", "-pk")
+    )
     page_obj = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
@@ -37,7 +41,9 @@ def directory(request):
 
 @require_safe
 def profile(request, username: str):
-    member = get_object_or_404(User.objects.members(), username=username)
+    member = get_object_or_404(
+        User.objects.members().prefetch_related("member_badges"), username=username
+    )
     return render(
         request,
         "accounts/profile.html",

@@ -199,3 +199,7 @@ class CommentAdmin(admin.ModelAdmin):
             ngettext("%d comment visible again.", "%d comments visible again.", count) % count,
             messages.SUCCESS,
         )
+
+
+# Sponsors, achievement badges and site pages each have an admin module of their own.
+from posts import admin_badges, admin_pages, admin_sponsors  # noqa: E402, F401

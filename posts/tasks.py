@@ -6,6 +6,7 @@ Thin wrappers: the work is in ``posts.services``.
 from django_tasks import task
 
 from posts.services.notifications import notification_email_send, notification_emails_schedule
+from posts.services.sponsors import sponsor_stats_flush
 
 
 @task()
@@ -16,3 +17,8 @@ def notification_emails_schedule_task(post_id: int) -> int:
 @task()
 def notification_email_send_task(recipient_id: int, post_id: int) -> str:
     return notification_email_send(recipient_id=recipient_id, post_id=post_id)
+
+
+@task()
+def sponsor_stats_flush_task() -> int:
+    return sponsor_stats_flush()

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from posts.views import discussion, engagement, notifications, reading
+from posts.views import (
+    badges,
+    citing,
+    discussion,
+    engagement,
+    notifications,
+    reading,
+    sponsors,
+)
 
 app_name = "posts"
 
@@ -11,6 +19,8 @@ urlpatterns = [
     path("saved/", engagement.saved, name="saved"),
     path("search/", reading.search, name="search"),
     path("posts/pmid/<int:pmid>/", reading.by_pmid, name="by_pmid"),
+    path("posts/<int:pk>/cite.ris", citing.ris, name="cite_ris"),
+    path("posts/<int:pk>/cite.bib", citing.bibtex, name="cite_bib"),
     path("posts/<int:pk>/", reading.detail, name="detail_no_slug"),
     path("posts/<int:pk>/comment/", discussion.create, name="comment_create"),
     path("posts/<int:pk>/like/", engagement.post_like, name="post_like"),
@@ -36,3 +46,22 @@ urlpatterns = [
         name="unsubscribe",
     ),
 ]
+
+# Everything under /badges/ (one prefix, so headers for embedded images can target it).
+badge_patterns = (
+    [
+        path("", badges.index, name="index"),
+        path("network.png", badges.network_png, name="network"),
+        path("members/<str:username>.png", badges.member_png, name="member"),
+        path("posts/<int:pk>.png", badges.post_png, name="post"),
+    ],
+    "badges",
+)
+
+sponsor_patterns = (
+    [
+        path("<int:pk>/click/", sponsors.click, name="click"),
+        path("impressions/", sponsors.impression, name="impression"),
+    ],
+    "sponsors",
+)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -262,6 +263,17 @@ SITE_URL = os.environ.get(
 ).rstrip("/")
 # A visitor's repeat views of one post inside this window count once.
 VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", 8 * 60 * 60))
+
+# Sponsor Ad slot: a page carries the sponsors that start within this many seconds,
+# so a cached copy can switch to them by itself; impression and click counts wait
+# in the cache at most about this long before a task adds them to the database.
+SPONSOR_LOOKAHEAD_SECONDS = int(os.environ.get("SPONSOR_LOOKAHEAD_SECONDS", 6 * 60 * 60))
+SPONSOR_FLUSH_SECONDS = int(os.environ.get("SPONSOR_FLUSH_SECONDS", 5 * 60))
+# Embeddable badge images: how long browsers and proxies may keep one without asking.
+BADGE_MAX_AGE = int(os.environ.get("BADGE_MAX_AGE", 60 * 60))
+# Extra fonts tried, in order, for characters DejaVu Sans lacks (e.g. CJK), such as
+# Debian's fonts-noto-cjk: /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc
+BADGE_FALLBACK_FONTS = env_list("BADGE_FALLBACK_FONTS")
 
 # NCBI E-utilities. NCBI asks every client to identify itself (tool + email).
 PUBMED_EUTILS_URL = os.environ.get(

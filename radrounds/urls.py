@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from posts.feeds import LatestPostsAtom, LatestPostsRss
+from posts.sitemaps import SITEMAPS
+from posts.urls import badge_patterns, sponsor_patterns
+from posts.views import pages
 
 
 def placeholder(title: str, name: str):
@@ -23,12 +29,21 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
-    placeholder("Badges", "badges"),
+    path("badges/", include(badge_patterns)),
+    path("sponsors/", include(sponsor_patterns)),
     placeholder("Report an Issue", "report"),
-    placeholder("Privacy", "privacy"),
-    placeholder("Terms of Service", "terms"),
+    path("privacy/", pages.site_page, {"slug": "privacy"}, name="privacy"),
+    path("terms/", pages.site_page, {"slug": "terms"}, name="terms"),
+    path("feed/rss/", LatestPostsRss(), name="feed_rss"),
+    path("feed/atom/", LatestPostsAtom(), name="feed_atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", pages.robots_txt, name="robots_txt"),
     path("", include("posts.urls")),
 ]
+
+# 404, 403 and 400 use templates/404.html, 403.html and 400.html (Django's defaults
+# find them); the 500 page must not depend on the request or the database.
+handler500 = "posts.views.pages.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

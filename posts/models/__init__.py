@@ -1,5 +1,6 @@
 """The posts app's models, one module per concern; importing them here registers them."""
 
+from posts.models.achievements import MemberBadge, PostRead
 from posts.models.discussion import Comment, CommentQuerySet
 from posts.models.engagement import CommentLike, MemberFollow, PostFollow, PostLike, SavedPost
 from posts.models.notifications import (
@@ -8,13 +9,16 @@ from posts.models.notifications import (
     NotificationEmailWindow,
     NotificationKind,
 )
+from posts.models.pages import SitePage
 from posts.models.post import Post, PostDailyViews, PostQuerySet, author_display_name
+from posts.models.sponsor import Sponsor
 
 __all__ = [
     "Comment",
     "CommentLike",
     "CommentQuerySet",
     "EmailPreferences",
+    "MemberBadge",
     "MemberFollow",
     "Notification",
     "NotificationEmailWindow",
@@ -24,6 +28,9 @@ __all__ = [
     "PostFollow",
     "PostLike",
     "PostQuerySet",
+    "PostRead",
     "SavedPost",
+    "SitePage",
+    "Sponsor",
     "author_display_name",
 ]

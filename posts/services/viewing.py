@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from posts.models import Post, PostDailyViews
+from posts.services.achievements import post_read_record
 from posts.visitors import Visitor
 
 
@@ -14,6 +15,8 @@ def post_view_record(*, post: Post, visitor: Visitor) -> bool:
     """Count ``visitor``'s view of ``post`` unless it was already counted in the window.
 
     Returns True when the view was counted. The poster's own views never count.
+    A member's counted view is also remembered as a read (for the "25 posts read"
+    badge): two or three small queries, only when the view counts, never on a repeat.
     ``cache.add`` is atomic in every shared backend (database, Redis), so two
     parallel requests from one visitor count once; a repeat view inside the window
     is a single cache read and writes nothing. Increments use F() so parallel views
@@ -29,6 +32,8 @@ def post_view_record(*, post: Post, visitor: Visitor) -> bool:
     if not cache.add(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS):
         return False
     _increment_views(post_id=post.pk)
+    if visitor.user_id is not None:
+        post_read_record(user_id=visitor.user_id, post_id=post.pk)
     return True
 
 

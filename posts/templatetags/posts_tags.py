@@ -1,13 +1,16 @@
 import uuid
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from posts import citations
 from posts.comment_forms import EmailPreferencesForm
 from posts.markup import sanitize_inline
 from posts.models import MemberFollow, Post
 from posts.selectors import recent_comments_of
 from posts.services.notifications import email_preferences_for, unread_count
+from posts.sponsors import slot_data, slot_sponsors
 
 register = template.Library()
 
@@ -89,3 +92,30 @@ def likes_label(count: int) -> str:
 @register.filter
 def pluralize_comments(count: int) -> str:
     return f"{count} comment{'' if count == 1 else 's'}"
+
+
+@register.inclusion_tag("posts/_sponsor.html")
+def sponsor_slot():
+    """The Sponsor Ad slot: nothing at all when no sponsor is running."""
+    sponsors, chosen = slot_sponsors()
+    return {"chosen": chosen, "sponsor_data": slot_data(sponsors) if chosen else []}
+
+
+@register.inclusion_tag("posts/_citation_meta.html", takes_context=True)
+def citation_meta(context, post):
+    """Highwire ``citation_*`` tags for reference managers and Google Scholar, plus
+    Open Graph and Twitter tags for link previews."""
+    request = context["request"]
+    return {
+        "SITE_NAME": context.get("SITE_NAME"),
+        "post": post,
+        "highwire": citations.highwire_tags(post),
+        "url": request.build_absolute_uri(post.get_absolute_url()),
+        "image": request.build_absolute_uri(reverse("badges:post", kwargs={"pk": post.pk}))
+        + "?scale=2",
+    }
+
+
+@register.simple_tag
+def cite_as(post, style: str) -> str:
+    return {"ama": citations.ama, "vancouver": citations.vancouver}[style](post)

@@ -9,6 +9,7 @@ from posts.models import Post
 from posts.search import SearchQuery, search_posts
 from posts.selectors import discussed_posts, discussion_page, following_posts, with_member_state
 from posts.services.viewing import post_view_record
+from posts.views.badges import post_badge_snippet
 from posts.visitors import visitor_from_request
 
 
@@ -57,7 +58,11 @@ def detail(request, pk: int, slug: str | None = None):
     Visitors get the same HTML whoever they are (no form, no token, no per-visitor
     state), so it can be cached; members get their likes, saves, follows and forms.
     """
-    posts = Post.objects.visible_to(request.user).select_related("posted_by")
+    posts = (
+        Post.objects.visible_to(request.user)
+        .select_related("posted_by")
+        .prefetch_related("posted_by__member_badges")
+    )
     post = get_object_or_404(with_member_state(posts, request.user), pk=pk)
     if slug != post.slug:
         return redirect(post, permanent=True)
@@ -68,6 +73,7 @@ def detail(request, pk: int, slug: str | None = None):
     context = {
         "post": post,
         "discussion": discussion_page(post=post, user=request.user, page=request.GET.get("page")),
+        "badge_snippet": "" if post.is_hidden else post_badge_snippet(request, post),
     }
     if request.user.is_authenticated:
         context["comment_form"] = CommentForm()

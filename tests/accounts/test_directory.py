@@ -70,8 +70,8 @@ def test_directory_page_runs_a_fixed_number_of_queries(
     for i in range(count):
         UserFactory(display_name=f"Member {i}", role="fellow", verified=i % 2 == 0)
 
-    # One COUNT for the paginator, one SELECT for the page.
-    with django_assert_num_queries(2):
+    # One COUNT for the paginator, one SELECT for the page, one for their badges.
+    with django_assert_num_queries(3):
         response = client.get(URL, {"q": "member"})
 
     assert len(response.context["page_obj"].object_list) == count

@@ -29,7 +29,9 @@ def test_visitor_searches_opens_a_post_and_is_counted(demo_site, page, new_page,
     page.get_by_role("link", name=re.compile("Management of chronic low back pain")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Management of chronic low back")
-    expect(page.get_by_text("Radiographics. 2007 Nov-Dec;27(6):1751-71.")).to_be_visible()
+    expect(
+        page.get_by_text("Radiographics. 2007 Nov-Dec;27(6):1751-71.", exact=True)
+    ).to_be_visible()
     expect(page.locator("#view-count")).to_have_text("Views: 1")
     expect(page.get_by_role("link", name="Link to PubMed Reference")).to_be_visible()
     screenshot(page, "post-desktop")
