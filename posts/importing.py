@@ -8,7 +8,7 @@ exactly what will be saved and a file never has to be uploaded twice.
 import secrets
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from posts.models import Post
 from posts.pubmed.client import EutilsClient
@@ -16,6 +16,7 @@ from posts.pubmed.parser import parse_pubmed_xml
 from posts.pubmed.records import FetchResult, PubmedRecord, RecordFailure
 from posts.services.imports import ImportOutcome, posts_import_fetched, record_fields
 
+PREVIEWS_CACHE_ALIAS = "previews"
 BATCH_TTL_SECONDS = 60 * 60
 MAX_RECORDS = 1000
 
@@ -98,12 +99,12 @@ def _cache_key(token: str) -> str:
 
 
 def batch_save(batch: ImportBatch) -> None:
-    cache.set(_cache_key(batch.token), batch, timeout=BATCH_TTL_SECONDS)
+    caches[PREVIEWS_CACHE_ALIAS].set(_cache_key(batch.token), batch, timeout=BATCH_TTL_SECONDS)
 
 
 def batch_load(token: str, *, user) -> ImportBatch | None:
     """The batch behind ``token`` if it exists and belongs to ``user``."""
-    batch = cache.get(_cache_key(token))
+    batch = caches[PREVIEWS_CACHE_ALIAS].get(_cache_key(token))
     if not isinstance(batch, ImportBatch) or batch.user_id != user.pk:
         return None
     return batch

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+
+from radrounds import health, media
 
 
 def placeholder(title: str, name: str):
@@ -20,6 +22,8 @@ admin.site.site_title = "radRounds admin"
 admin.site.index_title = "Posts, members and moderation"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
@@ -30,7 +34,9 @@ urlpatterns = [
     path("", include("posts.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_STORAGE == "filesystem" and settings.MEDIA_URL.startswith("/"):
+    # Uploaded files, in every mode (not only DEBUG), with safe headers.
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.insert(
+        0, re_path(rf"^{prefix}/(?P<path>.+)$", media.serve_media, name="media")
+    )

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import UserFactory
 
@@ -23,8 +23,9 @@ def _fresh_cache(settings):
     # The database cache lives in the test database and is rolled back with it.
     # A Redis cache outlives the test, so empty it: view marks and rate-limit
     # counters must not leak from one test into the next.
-    if "redis" in settings.CACHES["default"]["BACKEND"]:
-        cache.clear()
+    for alias, config in settings.CACHES.items():
+        if "Redis" in config["BACKEND"]:
+            caches[alias].clear()
 
 
 @pytest.fixture

@@ -212,7 +212,7 @@ def test_post_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     client.get(big.get_absolute_url(), **BROWSER)
 
     # post + popular list, and the view-mark read when the cache is the database
-    expected = 2 if "redis" in settings.CACHES["default"]["BACKEND"] else 3
+    expected = 2 if "Redis" in settings.CACHES["views"]["BACKEND"] else 3
     with django_assert_num_queries(expected) as repeat_view:
         client.get(small.get_absolute_url(), **BROWSER)
     with django_assert_num_queries(len(repeat_view.captured_queries)):
