@@ -305,6 +305,7 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = not PRODUCTION  # local DEBUG=false serves without collectstatic
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our assets are for our pages only
 # Uploaded files (avatars) on the local disk, served at MEDIA_URL by radrounds.media with
 # a safe content type; MEDIA_STORAGE=s3 puts them on an S3-compatible store instead,
 # which several app servers can share (needs `pip install boto3`).
@@ -342,6 +343,8 @@ if MEDIA_STORAGE == "s3":
         MEDIA_URL = f"https://{_custom_domain}/"
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# `make backup` / `manage.py backup` write timestamped folders here.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 # --- Security ---------------------------------------------------------------
 # Behind a reverse proxy: which X-Forwarded-For / X-Forwarded-Proto hops to believe
