@@ -93,6 +93,12 @@ class _ResilientMixin:
                 degraded,
             )
 
+    def reset_outage(self) -> None:
+        """Forget a recorded outage: the next operation tries the store again."""
+        self._down_until = 0.0
+        if self._fallback is not None:
+            self._fallback.clear()
+
     def ping(self) -> None:
         """Touch the real store (no fallback, no pause); raises what the store raises."""
         # has_key runs one query / command itself in both backends (get would go

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import time
@@ -59,6 +60,11 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
 def _is_trusted(address, networks) -> bool:
     return address is not None and any(address in network for network in networks)
 
@@ -98,22 +104,23 @@ class TrustedProxyMiddleware:
         meta[PEER_ADDR_KEY] = peer
         hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+        networks = _networks(tuple(settings.TRUSTED_PROXIES))
         client = None
         if settings.TRUSTED_PROXY_COUNT:
             if len(hops) >= settings.TRUSTED_PROXY_COUNT:
                 client = hops[-settings.TRUSTED_PROXY_COUNT]
-        elif settings.TRUSTED_PROXY_NETWORKS and _is_trusted(
-            _address(peer), settings.TRUSTED_PROXY_NETWORKS
-        ):
+        elif networks and _is_trusted(_address(peer), networks):
             client = peer
             for hop in reversed(hops):
                 client = hop
-                if not _is_trusted(_address(hop), settings.TRUSTED_PROXY_NETWORKS):
+                if not _is_trusted(_address(hop), networks):
                     break
         if client is not None and _address(client) is not None:
             meta["REMOTE_ADDR"] = str(_address(client))
             if proto in ("http", "https"):
                 meta["wsgi.url_scheme"] = proto
+                # Only used when a request has no Host header (HTTP/1.0).
+                meta["SERVER_PORT"] = "443" if proto == "https" else "80"
         for header in cls.FORWARDING_HEADERS:
             meta.pop(header, None)
 

@@ -351,10 +351,11 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # (radrounds.middleware.TrustedProxyMiddleware): the proxies' addresses or networks,
 # or how many proxies stand in front. Headers from anyone else are ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-try:
-    TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(p, strict=False) for p in TRUSTED_PROXIES]
-except ValueError as error:
-    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")

@@ -26,6 +26,11 @@ def _fresh_cache(settings):
     for alias, config in settings.CACHES.items():
         if "Redis" in config["BACKEND"]:
             caches[alias].clear()
+    yield
+    # An outage a test provoked must not outlive it (the backends pause after one).
+    for cache in caches.all(initialized_only=True):
+        if hasattr(cache, "reset_outage"):
+            cache.reset_outage()
 
 
 @pytest.fixture
