@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.avatars import ProcessedAvatar, random_name
-from accounts.models import User
+from accounts.models import RetiredUsername, User
 
 logger = logging.getLogger(__name__)
 
@@ -143,10 +143,12 @@ def account_delete(*, user: User) -> None:
 
     Deleting the row cascades to email addresses, authenticators and sessions'
     owners; ``Post.posted_by`` is ``SET_NULL`` and the posts are marked
-    ``poster_left``, so they show "Former member".
+    ``poster_left``, so they show "Former member". The username is retired, so
+    nobody can take it over.
     Avatar files go once the deletion is committed.
     """
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
+    RetiredUsername.objects.get_or_create(username=user.username.lower())
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

@@ -256,7 +256,15 @@ ACCOUNT_EMAIL_VERIFICATION = (
     "mandatory" if PRODUCTION else os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 )
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up with a taken address must answer like any sign-up in every mode. With
+# mandatory verification allauth sends the owner a note instead of an account; with
+# optional verification only "strict" hides it (the new account gets the address
+# unverified, and cannot confirm it).
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_MAX_EMAIL_ADDRESSES = 3
+# Directory and public profiles list only members who confirmed an email address.
+MEMBERS_REQUIRE_VERIFIED_EMAIL = env_bool("MEMBERS_REQUIRE_VERIFIED_EMAIL", PRODUCTION)
 LOGIN_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_ALLOW_REGISTRATION = env_bool("ACCOUNT_ALLOW_REGISTRATION", True)
