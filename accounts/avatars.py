@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+import threading
 import warnings
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -21,8 +22,16 @@ from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# MPO is a JPEG with extra frames (phones write them for depth or stereo shots); its
+# first frame is an ordinary JPEG picture.
+ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 SIZES = {"large": 256, "small": 64}
+# Pictures are scaled to this before anything else: plenty for a 256 px square. JPEGs
+# are decoded straight at a reduced scale (DCT scaling), so a 25 MP photo never
+# occupies 75 MB; PNG and WebP cannot be, so at most DECODE_SLOTS are decoded at once
+# per process, which bounds the memory of many simultaneous uploads.
+WORKING_SIZE = (1024, 1024)
+DECODE_SLOTS = threading.BoundedSemaphore(2)
 
 # Calm, mid-dark tones: white initials on each meet WCAG AA (>= 4.5:1).
 DEFAULT_COLOURS = ["#1f5f8b", "#2d6a4f", "#7a3e9d", "#9c4221", "#36517d", "#25666e", "#8a3b5c"]
@@ -57,6 +66,18 @@ def process_avatar(upload) -> ProcessedAvatar:
     if not data:
         raise _invalid("The file is empty.", "empty")
 
+    with DECODE_SLOTS:
+        image = _decode(data)
+
+    image = image.convert("RGBA") if "A" in image.getbands() else image.convert("RGB")
+    return ProcessedAvatar(
+        large=_square_webp(image, SIZES["large"]),
+        small=_square_webp(image, SIZES["small"]),
+    )
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Decode the first frame, scaled down to WORKING_SIZE, with EXIF orientation applied."""
     not_an_image = _invalid("Upload a JPEG, PNG or WebP image.", "invalid_image")
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat it as an error.
@@ -77,18 +98,15 @@ def process_avatar(upload) -> ProcessedAvatar:
                 "too_many_pixels",
             )
         try:
-            image.load()
+            # thumbnail() asks JPEG decoders for a reduced-scale decode (draft) before
+            # loading; other formats are reduced right after decoding.
+            image.thumbnail(WORKING_SIZE, Image.Resampling.LANCZOS)
             image = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _invalid("The image has too many pixels.", "too_many_pixels") from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise not_an_image from None
-
-    image = image.convert("RGBA") if "A" in image.getbands() else image.convert("RGB")
-    return ProcessedAvatar(
-        large=_square_webp(image, SIZES["large"]),
-        small=_square_webp(image, SIZES["small"]),
-    )
+    return image
 
 
 def _square_webp(image: Image.Image, size: int) -> bytes:

@@ -63,13 +63,26 @@ def profile_update(
     return user
 
 
+def _stored_avatar_names(user: User) -> list[str]:
+    """The avatar files the database holds for ``user`` now, row locked until commit.
+
+    Read inside the writing transaction rather than from ``user`` (loaded when the
+    request began): with two uploads at once, the second must delete the first one's
+    files, not the ones both started from, or the first upload's files are orphaned.
+    """
+    current = User.objects.select_for_update().only("avatar", "avatar_small").get(pk=user.pk)
+    return [current.avatar.name, current.avatar_small.name]
+
+
+@transaction.atomic
 def avatar_set(*, user: User, avatar: ProcessedAvatar) -> User:
     """Store a processed avatar under new random names and delete the replaced files.
 
     The old files are removed only after the new names are committed, so a failure
-    leaves the member with their previous picture.
+    leaves the member with their previous picture; concurrent uploads leave exactly
+    the last one's files.
     """
-    old = [user.avatar.name, user.avatar_small.name]
+    old = _stored_avatar_names(user)
     large = default_storage.save(
         "avatars/" + random_name("256", avatar.extension), ContentFile(avatar.large)
     )
@@ -88,9 +101,10 @@ def avatar_set(*, user: User, avatar: ProcessedAvatar) -> User:
     return user
 
 
+@transaction.atomic
 def avatar_remove(*, user: User) -> User:
     """Go back to the generated initials avatar."""
-    old = [user.avatar.name, user.avatar_small.name]
+    old = _stored_avatar_names(user)
     user.avatar.name = ""
     user.avatar_small.name = ""
     user.save(update_fields=["avatar", "avatar_small"])
