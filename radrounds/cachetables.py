@@ -10,9 +10,7 @@ def create_cache_tables(*, using: str) -> None:
     ``createcachetable`` builds each table through the schema editor, so this works on
     every database vendor, and skips tables that exist.
     """
-    if any(
-        "DatabaseCache" in config["BACKEND"] for config in settings.CACHES.values()
-    ):
+    if any("DatabaseCache" in config["BACKEND"] for config in settings.CACHES.values()):
         call_command("createcachetable", database=using, verbosity=0)
 
 

@@ -24,8 +24,10 @@ errorlog = "-"
 # must not turn X-Forwarded-Proto into https on its own for any peer.
 forwarded_allow_ips = ""
 secure_scheme_headers = {}
-# Heartbeat files in memory, not on a possibly slow disk.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Heartbeat files in memory, not on a possibly slow disk (gunicorn creates them itself,
+# with private names and modes).
+_SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _SHM if os.path.isdir(_SHM) else None
 # gunicorn's runtime control socket sits at one path per user; several instances on
 # one machine (tests, staging beside production) would fight over it.
 control_socket_disable = True

@@ -26,7 +26,9 @@ class JSONFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and key != "request":
-                entry[key] = value if isinstance(value, str | int | float | bool | None) else str(value)
+                entry[key] = (
+                    value if isinstance(value, str | int | float | bool | None) else str(value)
+                )
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
             entry.setdefault("method", request.method)

@@ -13,7 +13,12 @@ from django.conf import settings
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-SAFE_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+SAFE_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 
 
 @require_safe

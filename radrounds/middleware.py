@@ -142,8 +142,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         embeddable = response.get("Content-Type", "").startswith("image/") and any(
-            request.path.startswith(prefix)
-            for prefix in settings.CROSS_ORIGIN_EMBEDDABLE_PREFIXES
+            request.path.startswith(prefix) for prefix in settings.CROSS_ORIGIN_EMBEDDABLE_PREFIXES
         )
         response.headers.setdefault(
             "Cross-Origin-Resource-Policy", "cross-origin" if embeddable else "same-origin"

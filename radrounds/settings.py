@@ -395,9 +395,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
 
 # Content-Security-Policy (django-csp): scripts, styles and fonts only from files this
 # site serves; no inline code, no inline styles, no framing by other sites.
-_MEDIA_ORIGIN = (
-    "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else ""
-)
+_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

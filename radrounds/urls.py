@@ -37,6 +37,4 @@ urlpatterns = [
 if settings.MEDIA_STORAGE == "filesystem" and settings.MEDIA_URL.startswith("/"):
     # Uploaded files, in every mode (not only DEBUG), with safe headers.
     prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns.insert(
-        0, re_path(rf"^{prefix}/(?P<path>.+)$", media.serve_media, name="media")
-    )
+    urlpatterns.insert(0, re_path(rf"^{prefix}/(?P<path>.+)$", media.serve_media, name="media"))

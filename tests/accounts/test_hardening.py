@@ -114,8 +114,21 @@ def test_usernames_outside_plain_ascii_or_only_punctuation_are_refused(client, u
 
 @pytest.mark.parametrize(
     "username",
-    ["admin", "Admin", "ADM1N", "a.d.m.i.n", "ＡＤＭＩＮ", "staff", "moderator", "support",
-     "Support_2", "radrounds", "radrounds-news", "rad.r0unds", "administrator"],
+    [
+        "admin",
+        "Admin",
+        "ADM1N",
+        "a.d.m.i.n",
+        "ＡＤＭＩＮ",
+        "staff",
+        "moderator",
+        "support",
+        "Support_2",
+        "radrounds",
+        "radrounds-news",
+        "rad.r0unds",
+        "administrator",
+    ],
 )
 def test_reserved_usernames_and_their_look_alikes_are_refused(client, username):
     response = signup(client, username=username)
@@ -146,9 +159,7 @@ def test_a_deleted_members_username_cannot_be_taken_by_someone_else(client, veri
 # --- lockouts ---------------------------------------------------------------------
 
 
-def test_sign_in_lockout_counts_per_account_whichever_identifier_is_typed(
-    client, verified_user
-):
+def test_sign_in_lockout_counts_per_account_whichever_identifier_is_typed(client, verified_user):
     EmailAddress.objects.create(user=verified_user, email="ana.work@example.org", verified=True)
     for identifier in ("ana", "ana@example.org", "ANA", "ana.work@example.org", "Ana"):
         login(client, identifier, "wrong password, again")

@@ -26,9 +26,7 @@ class Writers:
         self.committed: list[set[int]] = [set() for _ in range(count)]
         self.stop = threading.Event()
         self.errors: list[Exception] = []
-        self.threads = [
-            threading.Thread(target=self._write, args=(n,)) for n in range(count)
-        ]
+        self.threads = [threading.Thread(target=self._write, args=(n,)) for n in range(count)]
 
     def _write(self, n: int) -> None:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)

@@ -49,8 +49,8 @@ def cache_tables_missing():
 
 @pytest.fixture(params=["redis unreachable", "cache tables missing"])
 def outage(request, settings):
-    settings.CACHES = redis_unreachable() if request.param == "redis unreachable" else (
-        cache_tables_missing()
+    settings.CACHES = (
+        redis_unreachable() if request.param == "redis unreachable" else (cache_tables_missing())
     )
     return request.param
 

@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="A folder written by `manage.py backup`.")
-        parser.add_argument(
-            "--no-input", action="store_true", help="Do not ask for confirmation."
-        )
+        parser.add_argument("--no-input", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, folder: str, no_input: bool = False, **options):
         source = Path(folder)
