@@ -213,3 +213,46 @@ def test_parallel_views_from_different_visitors_lose_no_increment():
     assert errors == []
     assert _views(post) == visitors
     assert PostDailyViews.objects.get(post=post).views == visitors
+
+
+@pytest.mark.django_db
+def test_one_address_adds_at_most_three_views_an_hour_whatever_user_agents_it_sends(client):
+    post = PostFactory()
+
+    for n in range(20):
+        _visit(Client(), post, user_agent=f"{BROWSER} rotating/{n}", address="203.0.113.9")
+
+    assert _views(post) == 3
+
+
+@pytest.mark.django_db
+def test_an_ipv6_subscriber_cannot_escape_the_cap_by_rotating_addresses(client):
+    post = PostFactory()
+
+    for n in range(20):
+        _visit(Client(), post, user_agent=f"{BROWSER} v/{n}", address=f"2001:db8:1:2::{n + 1:x}")
+
+    assert _views(post) == 3
+
+
+@pytest.mark.django_db
+def test_signed_in_readers_behind_one_hospital_proxy_each_count(client):
+    post = PostFactory()
+
+    for _ in range(6):
+        reader = Client()
+        reader.force_login(UserFactory())
+        _visit(reader, post, address="198.51.100.200")
+
+    assert _views(post) == 6
+
+
+@pytest.mark.django_db
+def test_the_address_cap_is_per_post(client):
+    first, second = PostFactory(), PostFactory()
+
+    for n in range(5):
+        _visit(Client(), first, user_agent=f"{BROWSER} a/{n}", address="203.0.113.9")
+    _visit(Client(), second, address="203.0.113.9")
+
+    assert (_views(first), _views(second)) == (3, 1)
