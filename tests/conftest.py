@@ -14,6 +14,8 @@ def _tasks_and_email(settings):
     # Tasks run at once, in the caller's thread; email still goes through the real
     # outbox and delivery task, then lands in django.core.mail.outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Run them inside the test's transaction too (REDIS_URL turns on-commit enqueueing on).
+    settings.TASKS_ENQUEUE_ON_COMMIT = False
     settings.EMAIL_BACKEND = "accounts.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -34,9 +34,7 @@ def test_the_worker_runs_the_database_queue(settings, transactional_db):
 def test_the_worker_runs_the_rq_queue_on_redis(settings, transactional_db):
     import django_rq
 
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     settings.TASKS_ENQUEUE_ON_COMMIT = True
     django_rq.get_queue("default").empty()
 
