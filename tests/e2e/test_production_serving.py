@@ -27,7 +27,9 @@ from PIL import Image
 from accounts.avatars import process_avatar
 from accounts.models import User
 from accounts.services import profile_update
-user = User.objects.create_user("ana", "ana@example.org", {password!r}, display_name="Dr. Ana Ortiz")
+user = User.objects.create_user("ana", "ana@example.org", {password!r})
+user.display_name = "Dr. Ana Ortiz"
+user.save()
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 picture = io.BytesIO()
 Image.new("RGB", (300, 300), (30, 120, 200)).save(picture, format="PNG")
