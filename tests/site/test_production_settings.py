@@ -118,3 +118,25 @@ def test_a_bad_trusted_proxy_entry_is_refused_at_start(tmp_path):
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES" in result.stderr
+
+
+def test_media_can_move_to_an_s3_compatible_store_without_boto3_at_start(tmp_path):
+    script = (
+        "import json; from django.conf import settings as s;"
+        " print(json.dumps([s.STORAGES['default'], s.MEDIA_URL,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]))"
+    )
+    env = {
+        "MEDIA_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "radrounds-media",
+        "AWS_S3_CUSTOM_DOMAIN": "media.radrounds.example",
+    }
+
+    result = _run(["shell", "-c", script], env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    storage, media_url, img_src = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "radrounds-media"
+    assert media_url == "https://media.radrounds.example/"
+    assert "https://media.radrounds.example" in img_src  # avatars may load from there
