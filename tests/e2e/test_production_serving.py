@@ -52,6 +52,7 @@ def production_site(tmp_path_factory):
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        and key != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set for Playwright in this process only
     }
     env.update(
         RADROUNDS_MODE="production",

@@ -21,10 +21,14 @@ def _env_example() -> dict[str, str]:
 
 
 def _run(args, env_overrides, tmp_path):
+    # A server's environment: none of this test session's settings (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, which check --deploy rightly refuses).
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"))
+        if not k.startswith(
+            ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC")
+        )
     }
     env.update(env_overrides)
     env["SQLITE_PATH"] = str(tmp_path / "db.sqlite3")
