@@ -144,3 +144,19 @@ def test_media_can_move_to_an_s3_compatible_store_without_boto3_at_start(tmp_pat
     assert storage["OPTIONS"]["bucket_name"] == "radrounds-media"
     assert media_url == "https://media.radrounds.example/"
     assert "https://media.radrounds.example" in img_src  # avatars may load from there
+
+
+def test_every_variable_the_settings_read_is_in_env_example_and_the_readme():
+    import re
+
+    sources = (ROOT / "radrounds" / "settings.py").read_text()
+    sources += (ROOT / "radrounds" / "gunicorn.conf.py").read_text()
+    pattern = r'(?:os\.environ(?:\.get)?\(|os\.environ\[|env_bool\(|env_list\(|env_int\()"(\w+)"'
+    names = set(re.findall(pattern, sources))
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    development_only = {"SQLITE_TEST_PATH"}
+
+    assert len(names) > 40
+    assert sorted(n for n in names - development_only if n not in example) == []
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
