@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -13,6 +14,13 @@ request_logger = logging.getLogger("radrounds.request")
 
 # Where the address the request really came from is kept when a proxy's is replaced.
 PEER_ADDR_KEY = "radrounds.peer_addr"
+# Secrets that travel in URL paths (password-reset and email-confirmation keys) are
+# not written to the logs.
+_SECRET_IN_PATH = re.compile(r"(/password/reset/key/|/confirm-email/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _SECRET_IN_PATH.sub(r"\1[redacted]", path)
 
 
 class RequestLogMiddleware:
@@ -31,15 +39,16 @@ class RequestLogMiddleware:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         user = getattr(request, "_cached_user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
+        path = loggable_path(request.path)
         request_logger.info(
             "%s %s %s %sms",
             request.method,
-            request.path,
+            path,
             response.status_code,
             duration_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "user_id": user_id,

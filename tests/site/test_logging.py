@@ -56,3 +56,16 @@ def test_an_unhandled_error_is_logged_with_its_traceback_and_mailed_to_admins(
     assert "the stub view failed on purpose" in mail.outbox[0].body
     # Straight to the delivery backend: an error mail must not need the database.
     assert not OutgoingEmail.objects.exists()
+
+
+def test_reset_and_confirmation_keys_in_paths_are_not_logged(client, caplog):
+    with caplog.at_level(logging.INFO, logger="radrounds.request"):
+        client.get("/accounts/password/reset/key/1-abc123-secretkey/")
+        client.get("/accounts/confirm-email/MTU:1secretkey/")
+
+    paths = [r.path for r in caplog.records if r.name == "radrounds.request"]
+    assert paths == [
+        "/accounts/password/reset/key/[redacted]/",
+        "/accounts/confirm-email/[redacted]/",
+    ]
+    assert "secretkey" not in caplog.text
