@@ -9,10 +9,13 @@ PORT ?= 8000
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/radrounds
 SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-scale lint format migrate demo clean help
+.PHONY: run serve backup restore test test-scale lint format migrate demo clean help
 
 help:
 	@echo "make run    - install, migrate, load demo posts, serve http://$(HOST):$(PORT)/ with a worker"
+	@echo "make serve  - the production configuration: gunicorn + WhiteNoise, DEBUG off, a worker"
+	@echo "make backup - copy the SQLite database (online) and media to backups/<timestamp>/"
+	@echo "make restore FROM=backups/<timestamp> - put a backup back (stop the site first)"
 	@echo "make test   - install dev requirements and run the whole test suite"
 	@echo "make test-scale - the suite (without browsers) on PostgreSQL + Redis"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
@@ -32,7 +35,6 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
 
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
@@ -44,9 +46,35 @@ demo: migrate
 # the task in hand first).
 run: demo
 	@echo "radRounds: http://$(HOST):$(PORT)/ (web server + background worker; Ctrl-C stops both)"
-	@$(BIN)/python manage.py db_worker --queue-name default & worker=$$!; \
+	@$(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode on this machine: variables from .env (if present) and the environment,
+# a secret key kept in .secret-key (created once), the deploy steps (migrate,
+# collectstatic), then gunicorn and the worker together; Ctrl-C stops both.
+serve: $(VENV)/.installed
+	@set -a; [ ! -f .env ] || . ./.env; set +a; \
+	export RADROUNDS_MODE=production; \
+	if [ -z "$${SECRET_KEY:-}" ]; then \
+	  [ -s .secret-key ] || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key); \
+	  export SECRET_KEY="$$(cat .secret-key)"; \
+	fi; \
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export HOST="$${HOST:-$(HOST)}" PORT="$${PORT:-$(PORT)}"; \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0 && \
+	echo "radRounds (production mode): http://$$HOST:$$PORT/ (gunicorn + worker; Ctrl-C stops both)" && \
+	{ $(BIN)/python manage.py worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn -c radrounds/gunicorn.conf.py radrounds.wsgi; }
+
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	@test -n "$(FROM)" || (echo "usage: make restore FROM=backups/<timestamp>" >&2; exit 2)
+	$(BIN)/python manage.py restore "$(FROM)"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

@@ -1,3 +1,6 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -86,6 +89,22 @@ class DirectoryFilterForm(forms.Form):
         return queryset
 
 
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, where only a *verified* address can already be taken.
+
+    An address someone added to their account but never confirmed proves nothing: it
+    must not keep its real owner from signing up (and holding other people's
+    addresses hostage would be an easy way to annoy them). The new account gets the
+    address unverified too; whoever confirms it first keeps it.
+    """
+
+    def validate_unique_email(self, value):
+        if not EmailAddress.objects.filter(email__iexact=value, verified=True).exists():
+            self.account_already_exists = False
+            return value
+        return super().validate_unique_email(value)
+
+
 class AccountDeleteForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -101,7 +120,9 @@ class AccountDeleteForm(forms.Form):
         self.user = user
 
     def clean_password(self):
+        # allauth's re-authentication counts failures like a sign-in (same per-account
+        # lock), so this form cannot be used to guess a signed-in member's password.
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not get_adapter().reauthenticate(self.user, password):
             raise ValidationError("That is not your current password.", code="password_incorrect")
         return password

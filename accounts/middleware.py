@@ -28,9 +28,11 @@ class StaffMFAMiddleware:
 
     @staticmethod
     def _needs_mfa(request) -> bool:
+        # The path first: looking at request.user loads the session, which pages
+        # outside the admin (and /healthz) must not pay for.
+        if not request.path.startswith(reverse("admin:index")):
+            return False
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
-            return False
-        if not request.path.startswith(reverse("admin:index")):
             return False
         return not is_mfa_enabled(user)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.avatars import ProcessedAvatar, random_name
-from accounts.models import User
+from accounts.models import RetiredUsername, User
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +63,26 @@ def profile_update(
     return user
 
 
+def _stored_avatar_names(user: User) -> list[str]:
+    """The avatar files the database holds for ``user`` now, row locked until commit.
+
+    Read inside the writing transaction rather than from ``user`` (loaded when the
+    request began): with two uploads at once, the second must delete the first one's
+    files, not the ones both started from, or the first upload's files are orphaned.
+    """
+    current = User.objects.select_for_update().only("avatar", "avatar_small").get(pk=user.pk)
+    return [current.avatar.name, current.avatar_small.name]
+
+
+@transaction.atomic
 def avatar_set(*, user: User, avatar: ProcessedAvatar) -> User:
     """Store a processed avatar under new random names and delete the replaced files.
 
     The old files are removed only after the new names are committed, so a failure
-    leaves the member with their previous picture.
+    leaves the member with their previous picture; concurrent uploads leave exactly
+    the last one's files.
     """
-    old = [user.avatar.name, user.avatar_small.name]
+    old = _stored_avatar_names(user)
     large = default_storage.save(
         "avatars/" + random_name("256", avatar.extension), ContentFile(avatar.large)
     )
@@ -88,9 +101,10 @@ def avatar_set(*, user: User, avatar: ProcessedAvatar) -> User:
     return user
 
 
+@transaction.atomic
 def avatar_remove(*, user: User) -> User:
     """Go back to the generated initials avatar."""
-    old = [user.avatar.name, user.avatar_small.name]
+    old = _stored_avatar_names(user)
     user.avatar.name = ""
     user.avatar_small.name = ""
     user.save(update_fields=["avatar", "avatar_small"])
@@ -164,7 +178,8 @@ def account_delete(*, user: User) -> None:
     Deleting the row cascades to email addresses, authenticators and sessions'
     owners; ``Post.posted_by`` and ``Comment.author`` are ``SET_NULL`` and the posts
     and comments are marked as left, so they show "Former member". Likes, saves and
-    follows go with the account (their counters first).
+    follows go with the account (their counters first). The username is retired, so
+    nobody can take it over.
     Avatar files go once the deletion is committed.
     """
     from posts.services.engagement import member_engagement_remove
@@ -172,5 +187,6 @@ def account_delete(*, user: User) -> None:
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
     member_engagement_remove(user=user)
+    RetiredUsername.objects.get_or_create(username=user.username.lower())
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

@@ -232,8 +232,22 @@ class PubmedImportForm(forms.Form):
 
     def clean_xml_file(self):
         upload = self.cleaned_data["xml_file"]
-        if upload and upload.size > self.MAX_FILE_BYTES:
+        if not upload:
+            return upload
+        if upload.size > self.MAX_FILE_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB.", code="too_large")
+        # The same cap as pasted PMIDs, counted without parsing (the full parse may run
+        # in the background): each record opens with one of these two elements.
+        data = upload.read()
+        upload.seek(0)
+        records = data.count(b"<PubmedArticle>") + data.count(b"<PubmedArticle ")
+        records += data.count(b"<PubmedBookArticle>") + data.count(b"<PubmedBookArticle ")
+        if records > MAX_RECORDS:
+            raise forms.ValidationError(
+                "The file holds %(n)d records; at most %(max)d can be imported at a time.",
+                code="too_many",
+                params={"n": records, "max": MAX_RECORDS},
+            )
         return upload
 
     def clean(self):

@@ -1,23 +1,61 @@
-"""The admin's "Import from PubMed" workflow: gather records, preview, confirm.
+"""The admin's "Import from PubMed" workflow: gather records, preview, confirm, import.
 
-Records are gathered once (from E-utilities or an uploaded file) and kept in the
-shared cache under a random token until the admin confirms, so the preview shows
-exactly what will be saved and a file never has to be uploaded twice.
+An import is an :class:`ImportBatch` kept in the ``previews`` cache under a random
+token (its own cache alias, so no flood of other data can evict it) until the admin
+is done with it. Gathering (asking PubMed, or parsing a file) and importing run as
+background tasks; a web request only tries small jobs itself and waits at most
+``REQUEST_WAIT_SECONDS`` for PubMed before handing over. The admin pages show the
+batch's progress until it is ready, so the preview still shows exactly what will
+be saved and a file never has to be uploaded twice.
 """
 
-import secrets
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-from django.core.cache import cache
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.utils import timezone
 
 from posts.models import Post
 from posts.pubmed.client import EutilsClient
 from posts.pubmed.parser import parse_pubmed_xml
-from posts.pubmed.records import FetchResult, PubmedRecord, RecordFailure
-from posts.services.imports import ImportOutcome, posts_import_fetched, record_fields
+from posts.pubmed.records import (
+    FetchResult,
+    PubmedError,
+    PubmedRecord,
+    PubmedRetryLater,
+    PubmedTimeout,
+    RecordFailure,
+)
+from posts.services.imports import (
+    ImportOutcome,
+    eutils_client,
+    posts_import_fetched,
+    record_fields,
+)
+from radrounds.background import enqueue
 
+logger = logging.getLogger(__name__)
+
+PREVIEWS_CACHE_ALIAS = "previews"
 BATCH_TTL_SECONDS = 60 * 60
 MAX_RECORDS = 1000
+# A web request tries a job itself only if it is small, and waits only briefly for
+# PubMed before handing it to a background task: each answer at most
+# REQUEST_TIMEOUT_SECONDS, one retry after at most REQUEST_RETRY_WAIT_SECONDS.
+REQUEST_TIMEOUT_SECONDS = 3.0
+REQUEST_RETRY_WAIT_SECONDS = 2.0
+SMALL_JOB_RECORDS = 200
+SMALL_FILE_BYTES = 2 * 1024 * 1024
+# In the background, waits up to this long between retries are slept through; a
+# longer Retry-After puts the task back in the queue for later, this many times.
+TASK_WAIT_SECONDS = 60.0
+TASK_RETRIES_LATER = 5
 
 
 class PreviewStatus:
@@ -25,6 +63,15 @@ class PreviewStatus:
     ON_SITE = "on site"
     NOT_FOUND = "not found"
     CANNOT_IMPORT = "cannot import"
+
+
+class BatchState:
+    GATHERING = "gathering"  # asking PubMed / reading the file (background)
+    WAITING = "waiting"  # PubMed asked us to come back later
+    READY = "ready"  # preview shown, nothing saved yet
+    IMPORTING = "importing"  # confirmed, saving posts (background)
+    DONE = "done"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -37,17 +84,55 @@ class PreviewRow:
     post_url: str = ""
 
 
+@dataclass(frozen=True)
+class GatherPlan:
+    """What the admin asked for: PMIDs, a search, or a file (kept apart, see file_key)."""
+
+    pmids: tuple[int, ...] = ()
+    query: str = ""
+    max_results: int = 20
+    file_name: str = ""
+    file_size: int = 0
+
+    @property
+    def is_small(self) -> bool:
+        if self.file_name:
+            return self.file_size <= SMALL_FILE_BYTES
+        if self.query:
+            return self.max_results <= SMALL_JOB_RECORDS
+        return len(self.pmids) <= SMALL_JOB_RECORDS
+
+    def describe(self) -> str:
+        if self.file_name:
+            return f"file {self.file_name}"
+        if self.query:
+            return f"PubMed search “{self.query}”"
+        return f"{len(self.pmids)} PMID{'s' if len(self.pmids) != 1 else ''}"
+
+
+_EMPTY = FetchResult(records=(), failures=(), missing=())
+
+
 @dataclass
 class ImportBatch:
     """What one admin gathered for import, and (after confirming) what happened."""
 
     user_id: int
     source: str
-    fetched: FetchResult
-    requested: int
+    fetched: FetchResult = _EMPTY
+    requested: int = 0
     batches: int = 1
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     outcomes: list[ImportOutcome] | None = None
+    plan: GatherPlan | None = None
+    state: str = BatchState.READY
+    error: str = ""
+    progress_done: int = 0
+    progress_total: int = 0
+    retry_at: datetime | None = None
+    retries_later: int = 0
+    announced: bool = False
+    started_at: datetime = field(default_factory=timezone.now)
 
     @property
     def importable(self) -> int:
@@ -56,6 +141,10 @@ class ImportBatch:
     @property
     def imported(self) -> int:
         return sum(1 for o in self.outcomes or [] if o.ok)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (BatchState.GATHERING, BatchState.WAITING, BatchState.IMPORTING)
 
     def preview_rows(self) -> list[PreviewRow]:
         """One row per record, in the order PubMed gave them; one query for all."""
@@ -93,51 +182,202 @@ class ImportBatch:
         return counts
 
 
+# --------------------------------------------------------------------------- storage
+
+
+def _cache():
+    return caches[PREVIEWS_CACHE_ALIAS]
+
+
 def _cache_key(token: str) -> str:
     return f"pubmed-import:{token}"
 
 
+def _file_key(token: str) -> str:
+    return f"pubmed-import:{token}:file"
+
+
 def batch_save(batch: ImportBatch) -> None:
-    cache.set(_cache_key(batch.token), batch, timeout=BATCH_TTL_SECONDS)
+    _cache().set(_cache_key(batch.token), batch, timeout=BATCH_TTL_SECONDS)
+
+
+def _batch_get(token: str) -> ImportBatch | None:
+    batch = _cache().get(_cache_key(token))
+    return batch if isinstance(batch, ImportBatch) else None
 
 
 def batch_load(token: str, *, user) -> ImportBatch | None:
     """The batch behind ``token`` if it exists and belongs to ``user``."""
-    batch = cache.get(_cache_key(token))
-    if not isinstance(batch, ImportBatch) or batch.user_id != user.pk:
+    batch = _batch_get(token)
+    if batch is None or batch.user_id != user.pk:
         return None
     return batch
 
 
-def batch_from_pmids(pmids: tuple[int, ...], *, client: EutilsClient, user) -> ImportBatch:
-    batches = []
-    fetched = client.fetch(pmids, on_batch=lambda done, total: batches.append(done))
-    return ImportBatch(
-        user_id=user.pk,
-        source=f"{len(pmids)} PMID{'s' if len(pmids) != 1 else ''}",
-        fetched=fetched,
-        requested=len(pmids),
-        batches=len(batches),
+def batch_claim_confirmation(batch: ImportBatch) -> bool:
+    """True for the first confirmation of ``batch`` only (two clicks import once)."""
+    return _cache().add(f"{_cache_key(batch.token)}:confirmed", 1, timeout=BATCH_TTL_SECONDS)
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+def batch_start(*, plan: GatherPlan, user, file_data: bytes = b"") -> ImportBatch:
+    """A new batch waiting to be gathered (the file's bytes kept beside it)."""
+    batch = ImportBatch(
+        user_id=user.pk, source=plan.describe(), plan=plan, state=BatchState.GATHERING
     )
-
-
-def batch_from_query(query: str, max_results: int, *, client: EutilsClient, user) -> ImportBatch:
-    pmids = client.search(query, max_results=max_results)
-    if not pmids:
-        return ImportBatch(
-            user_id=user.pk,
-            source=f"PubMed search “{query}”",
-            fetched=FetchResult(records=(), failures=(), missing=()),
-            requested=0,
-            batches=0,
-        )
-    batch = batch_from_pmids(pmids, client=client, user=user)
-    batch.source = f"PubMed search “{query}” ({len(pmids)} found)"
+    if plan.file_name:
+        _cache().set(_file_key(batch.token), file_data, timeout=BATCH_TTL_SECONDS)
+    batch_save(batch)
     return batch
 
 
-def batch_from_file(data: bytes, name: str, *, user) -> ImportBatch:
+def batch_gather_now(batch: ImportBatch) -> bool:
+    """Try a small job in the web request, waiting briefly for PubMed.
+
+    Returns True when the batch was gathered (ready or failed with a message the
+    admin should see on the form); False when it was handed to a background task.
+    PubMed errors that waiting will not fix (refused, a bad answer) are raised.
+    """
+    if not batch.plan.is_small:
+        batch_gather_later(batch)
+        return False
+    client = eutils_client(
+        timeout=REQUEST_TIMEOUT_SECONDS, max_retries=1, wait_budget=REQUEST_RETRY_WAIT_SECONDS
+    )
+    try:
+        _gather(batch, client=client)
+    except (PubmedTimeout, PubmedRetryLater) as error:
+        logger.info("PubMed import %s handed to the worker: %s", batch.token, error)
+        batch_gather_later(batch)
+        return False
+    return True
+
+
+def batch_gather_later(batch: ImportBatch, *, run_after: datetime | None = None) -> None:
+    from posts.tasks import import_gather_task
+
+    task = (
+        import_gather_task if run_after is None else import_gather_task.using(run_after=run_after)
+    )
+    enqueue(task, batch.token)
+
+
+def batch_gather_in_background(*, token: str) -> str:
+    """The background task's work: gather the batch, or come back when PubMed asks."""
+    batch = _batch_get(token)
+    if batch is None or batch.state not in (BatchState.GATHERING, BatchState.WAITING):
+        return "skipped"
+    batch.state = BatchState.GATHERING
+    batch_save(batch)
+    client = eutils_client(wait_budget=TASK_WAIT_SECONDS)
+    try:
+        _gather(batch, client=client)
+    except PubmedRetryLater as error:
+        return _retry_later(batch, error)
+    except PubmedError as error:
+        _fail(batch, str(error))
+    except Exception:
+        logger.exception("PubMed import %s failed", token)
+        _fail(batch, "Something went wrong while gathering the records; it has been logged.")
+    return batch.state
+
+
+def _retry_later(batch: ImportBatch, error: PubmedRetryLater) -> str:
+    from posts.tasks import import_gather_task
+
+    can_defer = import_gather_task.get_backend().supports_defer
+    if not can_defer or batch.retries_later >= TASK_RETRIES_LATER:
+        _fail(batch, f"{error}. Try again in a few minutes.")
+        return batch.state
+    batch.retries_later += 1
+    batch.state = BatchState.WAITING
+    batch.retry_at = timezone.now() + timedelta(seconds=max(error.retry_after, 1.0))
+    batch.error = str(error)
+    batch_save(batch)
+    batch_gather_later(batch, run_after=batch.retry_at)
+    return batch.state
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    batch.state = BatchState.FAILED
+    batch.error = message
+    batch_save(batch)
+
+
+def _gather(batch: ImportBatch, *, client: EutilsClient) -> None:
+    plan = batch.plan
+    if plan.file_name:
+        data = _cache().get(_file_key(batch.token))
+        if data is None:
+            raise PubmedError("The uploaded file has expired; upload it again.")
+        gathered = _from_file(data)
+    elif plan.query:
+        gathered = _from_query(batch, plan.query, plan.max_results, client=client)
+    else:
+        gathered = _from_pmids(batch, plan.pmids, client=client)
+    batch.fetched, batch.requested, batch.batches = gathered
+    if plan.query:
+        batch.source = f"{plan.describe()} ({batch.requested} found)"
+    batch.state = BatchState.READY
+    batch.error = ""
+    batch_save(batch)
+    if plan.file_name:
+        _cache().delete(_file_key(batch.token))
+
+
+def _progress_key(token: str) -> str:
+    return f"pubmed-import:{token}:progress"
+
+
+def batch_progress(batch: ImportBatch) -> tuple[int, int]:
+    """(done, total) of the work in hand, as the background task last reported it."""
+    progress = _cache().get(_progress_key(batch.token))
+    return tuple(progress) if progress else (batch.progress_done, batch.progress_total)
+
+
+def _progress(batch: ImportBatch):
+    """A callback that stores progress under its own small key, at most twice a second
+    (the batch itself, with every record, is only written when its state changes)."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.5:
+            return
+        last[0] = now
+        _cache().set(_progress_key(batch.token), (done, total), timeout=BATCH_TTL_SECONDS)
+
+    return report
+
+
+def _from_pmids(batch, pmids, *, client) -> tuple[FetchResult, int, int]:
+    batches = []
+    report = _progress(batch)
+
+    def on_batch(done, total):
+        batches.append(done)
+        report(done, total)
+
+    fetched = client.fetch(pmids, on_batch=on_batch)
+    return fetched, len(pmids), len(batches)
+
+
+def _from_query(batch, query, max_results, *, client) -> tuple[FetchResult, int, int]:
+    pmids = client.search(query, max_results=max_results)
+    if not pmids:
+        return _EMPTY, 0, 0
+    return _from_pmids(batch, pmids, client=client)
+
+
+def _from_file(data: bytes) -> tuple[FetchResult, int, int]:
     parsed = parse_pubmed_xml(data)
+    if len(parsed.records) + len(parsed.failures) > MAX_RECORDS:
+        raise PubmedError(
+            f"The file holds {len(parsed.records) + len(parsed.failures)} records; "
+            f"at most {MAX_RECORDS} can be imported at a time."
+        )
     records: list[PubmedRecord] = []
     failures: list[RecordFailure] = list(parsed.failures)
     seen: set[int] = set()
@@ -147,18 +387,37 @@ def batch_from_file(data: bytes, name: str, *, user) -> ImportBatch:
             continue
         seen.add(record.pmid)
         records.append(record)
-    return ImportBatch(
-        user_id=user.pk,
-        source=f"file {name}",
-        fetched=FetchResult(records=tuple(records), failures=tuple(failures), missing=()),
-        requested=len(records) + len(failures),
-        batches=1,
-    )
+    fetched = FetchResult(records=tuple(records), failures=tuple(failures), missing=())
+    return fetched, len(records) + len(failures), 1
 
 
-def batch_import(batch: ImportBatch, *, posted_by) -> list[ImportOutcome]:
-    """Save the batch's records as posts (once: confirming twice changes nothing)."""
-    if batch.outcomes is None:
-        batch.outcomes = posts_import_fetched(fetched=batch.fetched, posted_by=posted_by)
-        batch_save(batch)
-    return batch.outcomes
+# --------------------------------------------------------------------------- importing
+
+
+def batch_import_later(batch: ImportBatch) -> None:
+    """Confirmed: mark the batch as importing and hand the saving to a background task."""
+    from posts.tasks import import_save_task
+
+    batch.state = BatchState.IMPORTING
+    batch.progress_done, batch.progress_total = 0, batch.importable
+    batch_save(batch)
+    enqueue(import_save_task, batch.token)
+
+
+def batch_import_in_background(*, token: str) -> str:
+    """The background task's work: save the batch's records as posts, once."""
+    batch = _batch_get(token)
+    if batch is None or batch.state != BatchState.IMPORTING or batch.outcomes is not None:
+        return "skipped"
+    posted_by = get_user_model().objects.filter(pk=batch.user_id).first()
+    try:
+        batch.outcomes = posts_import_fetched(
+            fetched=batch.fetched, posted_by=posted_by, on_progress=_progress(batch)
+        )
+    except Exception:
+        logger.exception("PubMed import %s failed while saving", token)
+        _fail(batch, "Something went wrong while saving the posts; it has been logged.")
+        return batch.state
+    batch.state = BatchState.DONE
+    batch_save(batch)
+    return batch.state

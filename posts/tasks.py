@@ -1,10 +1,11 @@
 """Background tasks of the posts app (Django's tasks API; run by the worker).
 
-Thin wrappers: the work is in ``posts.services``.
+Thin wrappers: the work is in ``posts.services`` and ``posts.importing``.
 """
 
 from django_tasks import task
 
+from posts.importing import batch_gather_in_background, batch_import_in_background
 from posts.services.notifications import notification_email_send, notification_emails_schedule
 from posts.services.sponsors import sponsor_stats_flush
 
@@ -22,3 +23,13 @@ def notification_email_send_task(recipient_id: int, post_id: int) -> str:
 @task()
 def sponsor_stats_flush_task() -> int:
     return sponsor_stats_flush()
+
+
+@task()
+def import_gather_task(token: str) -> str:
+    return batch_gather_in_background(token=token)
+
+
+@task()
+def import_save_task(token: str) -> str:
+    return batch_import_in_background(token=token)

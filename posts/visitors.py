@@ -2,10 +2,12 @@
 
 A member is identified by their id. An anonymous visitor by a keyed hash of IP
 address and user agent: the raw values are never stored, and the key (derived from
-SECRET_KEY) keeps the hash from being reversed by trying every IPv4 address.
-Crawlers are not visitors.
+SECRET_KEY) keeps the hash from being reversed by trying every IPv4 address. The
+address is the client's, as radrounds.middleware.TrustedProxyMiddleware established
+it (never a spoofable forwarding header). Crawlers are not visitors.
 """
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -27,6 +29,19 @@ BOT_PATTERN = re.compile(
 class Visitor:
     key: str
     user_id: int | None = None
+    # Anonymous visitors only: a keyed hash of the address alone (an IPv6 address by
+    # its /64, which one subscriber usually holds whole), to cap views per address.
+    address_key: str = ""
+
+
+def _address_group(address: str) -> str:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def is_bot(user_agent: str) -> bool:
@@ -43,4 +58,5 @@ def visitor_from_request(request) -> Visitor | None:
         return Visitor(key=f"member:{request.user.pk}", user_id=request.user.pk)
     address = request.META.get("REMOTE_ADDR", "")
     digest = salted_hmac("radrounds.visitor", f"{address}\n{user_agent}").hexdigest()
-    return Visitor(key=f"anon:{digest[:32]}")
+    address_digest = salted_hmac("radrounds.visitor.address", _address_group(address)).hexdigest()
+    return Visitor(key=f"anon:{digest[:32]}", address_key=address_digest[:32])

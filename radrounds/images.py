@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,15 @@ from PIL import Image, ImageOps
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# MPO is a JPEG with extra frames (phones write them for depth or stereo shots); its
+# first frame is an ordinary JPEG picture.
+ALLOWED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# Pictures are scaled to this before anything else: plenty for what the site shows.
+# JPEGs are decoded straight at a reduced scale (DCT scaling), so a 25 MP photo never
+# occupies 75 MB; PNG and WebP cannot be, so at most DECODE_SLOTS are decoded at once
+# per process, which bounds the memory of many simultaneous uploads.
+WORKING_SIZE = (1024, 1024)
+DECODE_SLOTS = threading.BoundedSemaphore(2)
 
 
 def _invalid(message: str, code: str) -> ValidationError:
@@ -26,9 +35,14 @@ def _invalid(message: str, code: str) -> ValidationError:
 
 
 def decode_upload(
-    upload, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+    upload,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    working_size: tuple[int, int] = WORKING_SIZE,
 ) -> Image.Image:
-    """Decode an uploaded JPEG, PNG or WebP picture and return its upright pixels.
+    """Decode an uploaded JPEG, PNG or WebP picture and return its upright pixels,
+    scaled down to fit ``working_size`` (first frame only).
 
     Raises ``ValidationError`` for anything else, for files over ``max_bytes`` and
     pictures over ``max_pixels``. Decompression bombs are refused before their
@@ -47,6 +61,12 @@ def decode_upload(
     if not data:
         raise _invalid("The file is empty.", "empty")
 
+    with DECODE_SLOTS:
+        image = _decode(data, max_pixels=max_pixels, working_size=working_size)
+    return image.convert("RGBA") if "A" in image.getbands() else image.convert("RGB")
+
+
+def _decode(data: bytes, *, max_pixels: int, working_size: tuple[int, int]) -> Image.Image:
     not_an_image = _invalid("Upload a JPEG, PNG or WebP image.", "invalid_image")
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that; treat it as an error.
@@ -68,14 +88,15 @@ def decode_upload(
                 "too_many_pixels",
             )
         try:
-            image.load()
+            # thumbnail() asks JPEG decoders for a reduced-scale decode (draft) before
+            # loading; other formats are reduced right after decoding.
+            image.thumbnail(working_size, Image.Resampling.LANCZOS)
             image = ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _invalid("The image has too many pixels.", "too_many_pixels") from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise not_an_image from None
-
-    return image.convert("RGBA") if "A" in image.getbands() else image.convert("RGB")
+    return image
 
 
 def encode_webp(image: Image.Image, *, quality: int = 85) -> bytes:

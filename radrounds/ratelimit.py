@@ -1,4 +1,10 @@
-"""Rate limits counted in the shared cache, so every server process sees the same counts.
+"""Rate limits counted in the shared rate-limit cache, so every server process sees them.
+
+The counters live in the ``default`` cache alias, the rate-limit cache: allauth's
+sign-in and sign-up limits count there too, and nothing bulky is stored there, so no
+flood of other data can evict a limit. If that cache is unreachable the alias falls
+back to a per-process cache (logged; see radrounds.cache): limits keep applying per
+process and a request never fails because of them.
 
 Fixed windows: ``Rate(5, 60)`` allows five actions per clock minute per key. Each call
 of :func:`rate_limit_hit` counts one attempt against every rate given and says whether
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 
-# The cache alias holding the counters (one shared by every process).
+# The rate-limit cache (shared by every process; allauth counts in it as well).
 CACHE_ALIAS = "default"
 
 

@@ -6,8 +6,11 @@ Set ``RADROUNDS_MODE=production`` for a server; it refuses to start without
 ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
+from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -29,6 +32,16 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 MODE = os.environ.get("RADROUNDS_MODE", "local").strip().lower()
@@ -69,12 +82,20 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "radrounds",
     "accounts",
     "posts",
 ]
 
+# Outermost first: the request log sees every answer (static files and errors too);
+# the proxy middleware fixes the client address and scheme before anything reads them.
 MIDDLEWARE = [
+    "radrounds.middleware.RequestLogMiddleware",
+    "radrounds.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "radrounds.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,6 +105,13 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFAMiddleware",
 ]
+
+if not DEBUG:
+    # Static files from the app server itself (gunicorn): compressed, cached for a year.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "radrounds.urls"
 
@@ -138,25 +166,52 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# --- Cache ----------------------------------------------------------------
-# Shared by every server process: view de-duplication and rate limits rely on it.
-# The database cache needs `manage.py createcachetable` (make run does it).
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "radrounds"),
+# --- Caches -----------------------------------------------------------------
+# Shared by every server process, one alias per kind of data so that no amount of
+# one kind can evict another (each database alias has its own table; in Redis each has
+# its own key prefix, and docs/deploy.md says which eviction policy keeps them apart):
+#   default   rate limits (allauth's sign-in/sign-up limits count here, and
+#             radrounds.ratelimit) and allauth's used-TOTP marks. Small: keep bulky
+#             data out of it. Falls back to a per-process cache during an outage, so
+#             sign-in stays limited instead of failing.
+#   views     view de-duplication marks and per-address caps (posts/services/viewing.py)
+#   previews  the admin's PubMed import batches (posts/importing.py)
+# The database tables are created by a migration (radrounds/migrations), so
+# `manage.py migrate` is all a deploy needs.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "radrounds")
+CACHE_TABLES = {
+    "default": "radrounds_cache",
+    "views": "radrounds_cache_views",
+    "previews": "radrounds_cache_previews",
+}
+
+
+def _cache(alias: str, *, max_entries: int, fallback: str = "none", location: str = "") -> dict:
+    if REDIS_URL:
+        return {
+            "BACKEND": "radrounds.cache.ResilientRedisCache",
+            "LOCATION": location or REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
+            "FALLBACK": fallback,
+            # Fail fast: an unreachable Redis costs one second, then the fallback.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
+    return {
+        "BACKEND": "radrounds.cache.ResilientDatabaseCache",
+        "LOCATION": CACHE_TABLES[alias],
+        "FALLBACK": fallback,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "radrounds_cache",
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
-    }
+
+
+CACHES = {
+    "default": _cache("default", max_entries=100_000, fallback="local"),
+    "views": _cache(
+        "views", max_entries=200_000, location=os.environ.get("REDIS_VIEWS_URL", "").strip()
+    ),
+    "previews": _cache("previews", max_entries=2_000),
+}
 
 # --- Background tasks ---------------------------------------------------------
 # Django's tasks API (the django-tasks backport; django.tasks from Django 6). The
@@ -172,6 +227,13 @@ TASKS = {
 # A queue outside the database (RQ on Redis) must only see a task once the rows it
 # reads are committed; a queue inside it commits with them.
 TASKS_ENQUEUE_ON_COMMIT = False
+if REDIS_URL:
+    # At scale the queue lives in Redis: django-tasks' RQ backend, run by
+    # `manage.py worker` (rqworker with the scheduler, for deferred retries).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 30 * 60}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    TASKS_ENQUEUE_ON_COMMIT = True
 
 # --- Authentication ---------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -195,7 +257,15 @@ ACCOUNT_EMAIL_VERIFICATION = (
     "mandatory" if PRODUCTION else os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
 )
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = True
+# Sign-up with a taken address must answer like any sign-up in every mode. With
+# mandatory verification allauth sends the owner a note instead of an account; with
+# optional verification only "strict" hides it (the new account gets the address
+# unverified, and cannot confirm it).
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_MAX_EMAIL_ADDRESSES = 3
+# Directory and public profiles list only members who confirmed an email address.
+MEMBERS_REQUIRE_VERIFIED_EMAIL = env_bool("MEMBERS_REQUIRE_VERIFIED_EMAIL", PRODUCTION)
 LOGIN_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_ALLOW_REGISTRATION = env_bool("ACCOUNT_ALLOW_REGISTRATION", True)
@@ -206,7 +276,8 @@ ACCOUNT_SESSION_REMEMBER = None  # let the member choose "Remember me"
 ACCOUNT_USERNAME_BLACKLIST = ["me", "admin", "administrator", "staff", "radrounds", "support"]
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 # allauth's default limits (login_failed 10/m/ip,5/5m/key; reset_password; signup ...)
-# stay on; they count in CACHES["default"], which every server process shares.
+# stay on; they count in CACHES["default"], which every server process shares. The
+# "key" of login_failed is the account, whichever identifier was typed (accounts.adapters).
 ACCOUNT_RATE_LIMITS = {}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "radRounds"
@@ -235,23 +306,118 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Django 6 makes https the default scheme of URL form fields; opt in now (no warning).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static and media -------------------------------------------------------
-STATIC_URL = "static/"
+# Static files: collected by `collectstatic` and served by WhiteNoise from the app
+# server, compressed, with content-hashed names cached for a year (production).
+STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = "media/"
+WHITENOISE_USE_FINDERS = not PRODUCTION  # local DEBUG=false serves without collectstatic
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our assets are for our pages only
+# Uploaded files (avatars) on the local disk, served at MEDIA_URL by radrounds.media with
+# a safe content type; MEDIA_STORAGE=s3 puts them on an S3-compatible store instead,
+# which several app servers can share (needs `pip install boto3`).
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem").strip().lower()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+if MEDIA_STORAGE == "s3":
+    _custom_domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip()
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": _custom_domain or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Avatar names are random and never reused, so they can be cached forever
+            # and fetched without signed URLs.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if _custom_domain and "MEDIA_URL" not in os.environ:
+        MEDIA_URL = f"https://{_custom_domain}/"
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# `make backup` / `manage.py backup` write timestamped folders here.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 # --- Security ---------------------------------------------------------------
+# Behind a reverse proxy: which X-Forwarded-For / X-Forwarded-Proto hops to believe
+# (radrounds.middleware.TrustedProxyMiddleware): the proxies' addresses or networks,
+# or how many proxies stand in front. Headers from anyone else are ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Load balancers probe these over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 if PRODUCTION:
+    # Browsers keep Secure cookies on http://127.0.0.1 and localhost too, so `make serve`
+    # works on loopback; the __Host- prefix pins them to this host and path /.
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    # Sent only on HTTPS responses (so never on a loopback run): one year.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+else:
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+# An HTTPS-only site puts https:// in every emailed link, whatever the request said.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
+
+# Content-Security-Policy (django-csp): scripts, styles and fonts only from files this
+# site serves; no inline code, no inline styles, no framing by other sites.
+_MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for generated initials avatars and allauth's TOTP QR code.
+        "img-src": ["'self'", "data:", *([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# Images under these prefixes (badges) may be embedded by other sites.
+CROSS_ORIGIN_EMBEDDABLE_PREFIXES = ["/badges/"]
 
 # --- radRounds ----------------------------------------------------------------
 SITE_NAME = "radRounds Radiology Network"
@@ -284,9 +450,44 @@ PUBMED_EMAIL = os.environ.get("PUBMED_EMAIL", "")
 PUBMED_API_KEY = os.environ.get("PUBMED_API_KEY", "")
 PUBMED_TIMEOUT = float(os.environ.get("PUBMED_TIMEOUT", "20"))
 
+# --- Logging ------------------------------------------------------------------
+# One line per request on stdout (radrounds.request; JSON in production, for log
+# shippers), unhandled errors with their traceback, and a mail to ADMINS for each
+# error. That mail goes straight to EMAIL_DELIVERY_BACKEND, not through the outbox in
+# the database, so it still leaves when the database is what failed.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "radrounds.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "radrounds.logs.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        # runserver's own request lines; radrounds.request already logs each request.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from posts.feeds import LatestPostsAtom, LatestPostsRss
 from posts.sitemaps import SITEMAPS
 from posts.urls import badge_patterns, sponsor_patterns
 from posts.views import pages
+from radrounds import health, media
 
 
 def placeholder(title: str, name: str):
@@ -26,6 +27,8 @@ admin.site.site_title = "radRounds admin"
 admin.site.index_title = "Posts, members and moderation"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
@@ -45,7 +48,7 @@ urlpatterns = [
 # find them); the 500 page must not depend on the request or the database.
 handler500 = "posts.views.pages.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_STORAGE == "filesystem" and settings.MEDIA_URL.startswith("/"):
+    # Uploaded files, in every mode (not only DEBUG), with safe headers.
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.insert(0, re_path(rf"^{prefix}/(?P<path>.+)$", media.serve_media, name="media"))

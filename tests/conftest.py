@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import UserFactory
 
@@ -14,6 +14,8 @@ def _tasks_and_email(settings):
     # Tasks run at once, in the caller's thread; email still goes through the real
     # outbox and delivery task, then lands in django.core.mail.outbox.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Run them inside the test's transaction too (REDIS_URL turns on-commit enqueueing on).
+    settings.TASKS_ENQUEUE_ON_COMMIT = False
     settings.EMAIL_BACKEND = "accounts.mail.QueuedEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -23,8 +25,14 @@ def _fresh_cache(settings):
     # The database cache lives in the test database and is rolled back with it.
     # A Redis cache outlives the test, so empty it: view marks and rate-limit
     # counters must not leak from one test into the next.
-    if "redis" in settings.CACHES["default"]["BACKEND"]:
-        cache.clear()
+    for alias, config in settings.CACHES.items():
+        if "Redis" in config["BACKEND"]:
+            caches[alias].clear()
+    yield
+    # An outage a test provoked must not outlive it (the backends pause after one).
+    for cache in caches.all(initialized_only=True):
+        if hasattr(cache, "reset_outage"):
+            cache.reset_outage()
 
 
 @pytest.fixture

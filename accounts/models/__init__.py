@@ -2,5 +2,14 @@
 
 from accounts.models.email import OutgoingEmail
 from accounts.models.member import FORMER_MEMBER, MemberManager, Role, Subspecialty, User
+from accounts.models.retired import RetiredUsername
 
-__all__ = ["FORMER_MEMBER", "MemberManager", "OutgoingEmail", "Role", "Subspecialty", "User"]
+__all__ = [
+    "FORMER_MEMBER",
+    "MemberManager",
+    "OutgoingEmail",
+    "RetiredUsername",
+    "Role",
+    "Subspecialty",
+    "User",
+]

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 FORMER_MEMBER = "Former member"
@@ -32,8 +33,17 @@ class Subspecialty(models.TextChoices):
 
 class UserQuerySet(models.QuerySet):
     def members(self):
-        """Accounts that appear in the directory: active ones."""
-        return self.filter(is_active=True)
+        """Accounts that appear in the directory and have a public profile: active ones,
+        and (MEMBERS_REQUIRE_VERIFIED_EMAIL, on in production) only once they have
+        confirmed an email address, so a throw-away sign-up is never shown to anyone."""
+        members = self.filter(is_active=True)
+        if settings.MEMBERS_REQUIRE_VERIFIED_EMAIL:
+            from allauth.account.models import EmailAddress
+
+            members = members.filter(
+                Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))
+            )
+        return members
 
     def search(self, text: str):
         text = text.strip()

@@ -25,6 +25,8 @@ from posts.pubmed.records import (
     FetchResult,
     PubmedError,
     PubmedRecord,
+    PubmedRetryLater,
+    PubmedTimeout,
     PubmedUnavailable,
     RecordFailure,
     describe_bytes,
@@ -95,17 +97,23 @@ _RETRY_AFTER_CAP = 60.0
 _MAX_SEARCH_RESULTS = 10_000
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
-    """The seconds form of Retry-After, capped; ``None`` if absent or a date."""
+def _retry_after_requested(value: str | None) -> float | None:
+    """The seconds form of Retry-After as sent; ``None`` if absent or a date."""
     if not value:
         return None
     try:
         seconds = float(value.strip())
     except ValueError:
         return None
-    if seconds != seconds or seconds < 0:  # NaN or negative
+    if seconds != seconds or seconds < 0 or seconds == float("inf"):  # NaN, negative, inf
         return None
-    return min(seconds, _RETRY_AFTER_CAP)
+    return seconds
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """The seconds form of Retry-After, capped; ``None`` if absent or a date."""
+    seconds = _retry_after_requested(value)
+    return None if seconds is None else min(seconds, _RETRY_AFTER_CAP)
 
 
 def _seconds(value: float) -> str:
@@ -118,7 +126,10 @@ class EutilsClient:
     HTTP 429 and 5xx are retried ``max_retries`` times (Retry-After honoured, else
     1 s, 2 s, 4 s ... capped at 30 s). Timeouts and connection/DNS failures are not
     retried: they raise :class:`PubmedUnavailable` at once, so a caller never hangs
-    longer than about ``timeout``.
+    longer than about ``timeout``. ``wait_budget`` caps the seconds spent waiting
+    between retries in all: a retry that would need more (a long Retry-After) raises
+    :class:`PubmedRetryLater` at once instead, so a web request can hand the work to
+    a background task rather than sleep.
     """
 
     def __init__(
@@ -130,6 +141,7 @@ class EutilsClient:
         api_key: str = "",
         timeout: float = 20.0,
         max_retries: int = 3,
+        wait_budget: float | None = None,
         rate_limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -143,6 +155,7 @@ class EutilsClient:
         self.api_key = api_key
         self.timeout = timeout
         self.max_retries = max_retries
+        self.wait_budget = wait_budget
         self.rate_limiter = rate_limiter or shared_rate_limiter(10.0 if api_key else 3.0)
         self._sleep = sleep
 
@@ -250,6 +263,7 @@ class EutilsClient:
     ) -> bytes:
         request = self._build_request(endpoint, params, force_post)
         attempts = self.max_retries + 1
+        waited = 0.0
         for attempt in range(attempts):
             self.rate_limiter.wait()
             try:
@@ -258,7 +272,8 @@ class EutilsClient:
                     return response.read()
             except urllib.error.HTTPError as exc:
                 status, reason = exc.code, norm_space(str(exc.reason))
-                retry_after = _retry_after_seconds(exc.headers.get("Retry-After"))
+                requested = _retry_after_requested(exc.headers.get("Retry-After"))
+                retry_after = None if requested is None else min(requested, _RETRY_AFTER_CAP)
                 detail = _error_detail(exc)
                 exc.close()
                 if status != 429 and status < 500:
@@ -267,13 +282,27 @@ class EutilsClient:
                     ) from None
                 if attempt + 1 >= attempts:
                     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+                    if self.wait_budget is not None:  # the caller would rather retry later
+                        raise PubmedRetryLater(
+                            f"{_SERVICE} is unavailable: HTTP {status} {reason} after {tries}",
+                            retry_after=requested or _BACKOFF_CAP,
+                        ) from None
                     raise PubmedUnavailable(
                         f"{_SERVICE} is unavailable: HTTP {status} {reason} after {tries}"
                     ) from None
                 delay = retry_after
                 if delay is None:
                     delay = min(_BACKOFF_BASE * 2**attempt, _BACKOFF_CAP)
+                if self.wait_budget is not None:
+                    wanted = requested if requested is not None else delay
+                    if waited + wanted > self.wait_budget:
+                        raise PubmedRetryLater(
+                            f"{_SERVICE} is busy (HTTP {status} {reason}) and asked to be "
+                            f"retried in {_seconds(wanted)}",
+                            retry_after=wanted,
+                        ) from None
                 self._sleep(delay)
+                waited += delay
             except TimeoutError:
                 raise self._timeout_error() from None
             except urllib.error.URLError as exc:
@@ -286,8 +315,8 @@ class EutilsClient:
                 raise self._network_error(exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _timeout_error(self) -> PubmedUnavailable:
-        return PubmedUnavailable(f"{_SERVICE} did not answer within {_seconds(self.timeout)}")
+    def _timeout_error(self) -> PubmedTimeout:
+        return PubmedTimeout(f"{_SERVICE} did not answer within {_seconds(self.timeout)}")
 
     def _network_error(self, reason: object) -> PubmedUnavailable:
         if isinstance(reason, TimeoutError):

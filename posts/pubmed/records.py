@@ -22,6 +22,21 @@ class PubmedUnavailable(PubmedError):
     """PubMed could not be reached or kept failing (timeout, refused, 5xx/429)."""
 
 
+class PubmedTimeout(PubmedUnavailable):
+    """PubMed did not answer in time (it may well answer a more patient caller)."""
+
+
+class PubmedRetryLater(PubmedUnavailable):
+    """PubMed is busy and asked to be retried later than the caller is willing to wait.
+
+    ``retry_after`` is how many seconds PubMed (or our back-off) wants to wait.
+    """
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 # --------------------------------------------------------------------------- data
 
 

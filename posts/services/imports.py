@@ -1,5 +1,6 @@
 """Importing PubMed records as posts: one transaction per record, refreshes keep local state."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -108,9 +109,21 @@ def post_import(*, record: PubmedRecord, posted_by=None) -> ImportOutcome:
     return ImportOutcome(action, record.pmid, post=post)
 
 
-def posts_import_parsed(*, parsed: ParsedSet, posted_by=None) -> list[ImportOutcome]:
-    """Import every record of a parsed file; records PubMed could not give us are skipped."""
-    outcomes = [post_import(record=record, posted_by=posted_by) for record in parsed.records]
+def posts_import_parsed(
+    *,
+    parsed: ParsedSet,
+    posted_by=None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[ImportOutcome]:
+    """Import every record of a parsed file; records PubMed could not give us are skipped.
+
+    ``on_progress(done, total)`` is called after each record.
+    """
+    outcomes = []
+    for record in parsed.records:
+        outcomes.append(post_import(record=record, posted_by=posted_by))
+        if on_progress is not None:
+            on_progress(len(outcomes), len(parsed.records))
     outcomes += [
         ImportOutcome(ImportAction.SKIPPED, failure.pmid, failure.reason)
         for failure in parsed.failures
@@ -138,10 +151,17 @@ def eutils_client(**overrides) -> EutilsClient:
     return EutilsClient(settings.PUBMED_EUTILS_URL, **options)
 
 
-def posts_import_fetched(*, fetched: FetchResult, posted_by=None) -> list[ImportOutcome]:
+def posts_import_fetched(
+    *,
+    fetched: FetchResult,
+    posted_by=None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[ImportOutcome]:
     """Import what E-utilities returned; PMIDs it did not return are reported not found."""
     outcomes = posts_import_parsed(
-        parsed=ParsedSet(records=fetched.records, failures=fetched.failures), posted_by=posted_by
+        parsed=ParsedSet(records=fetched.records, failures=fetched.failures),
+        posted_by=posted_by,
+        on_progress=on_progress,
     )
     outcomes += [
         ImportOutcome(ImportAction.NOT_FOUND, pmid, "PubMed has no record with this PMID")

@@ -1,7 +1,14 @@
-"""Counting distinct views of a post."""
+"""Counting distinct views of a post.
+
+Marks and caps live in the ``views`` cache alias, apart from rate limits and import
+previews, so no flood of views can evict a sign-in lockout. When that cache is down
+views are simply not counted (and that is logged): a page always renders.
+"""
+
+import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -9,12 +16,22 @@ from django.utils import timezone
 from posts.models import Post, PostDailyViews
 from posts.services.achievements import post_read_record
 from posts.visitors import Visitor
+from radrounds.cache import CacheUnavailable
+
+logger = logging.getLogger(__name__)
+
+VIEWS_CACHE_ALIAS = "views"
+# One address adds at most this many views to a post per hour, whatever user agents
+# it sends (signed-in members are counted by account, so a hospital's readers behind
+# one proxy still count separately when they sign in).
+ADDRESS_VIEWS_PER_HOUR = 3
 
 
 def post_view_record(*, post: Post, visitor: Visitor) -> bool:
     """Count ``visitor``'s view of ``post`` unless it was already counted in the window.
 
-    Returns True when the view was counted. The poster's own views never count.
+    Returns True when the view was counted. The poster's own views never count, nor
+    views from an anonymous address past ``ADDRESS_VIEWS_PER_HOUR`` for this post.
     A member's counted view is also remembered as a read (for the "25 posts read"
     badge): two or three small queries, only when the view counts, never on a repeat.
     ``cache.add`` is atomic in every shared backend (database, Redis), so two
@@ -24,17 +41,42 @@ def post_view_record(*, post: Post, visitor: Visitor) -> bool:
     """
     if visitor.user_id is not None and visitor.user_id == post.posted_by_id:
         return False
-    key = f"postview:{post.pk}:{visitor.key}"
+    try:
+        if not _first_view(post_id=post.pk, visitor=visitor):
+            return False
+    except CacheUnavailable:
+        logger.warning("View of post %s not counted: the views cache is unavailable.", post.pk)
+        return False
+    _increment_views(post_id=post.pk)
+    if visitor.user_id is not None:
+        post_read_record(user_id=visitor.user_id, post_id=post.pk)
+    return True
+
+
+def _first_view(*, post_id: int, visitor: Visitor) -> bool:
+    cache = caches[VIEWS_CACHE_ALIAS]
+    key = f"postview:{post_id}:{visitor.key}"
     # The read first: a repeat view is then a single SELECT. (The database cache's
     # add() would attempt an INSERT, and on SQLite take the write lock, every time.)
     if cache.get(key) is not None:
         return False
     if not cache.add(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS):
         return False
-    _increment_views(post_id=post.pk)
-    if visitor.user_id is not None:
-        post_read_record(user_id=visitor.user_id, post_id=post.pk)
-    return True
+    return not visitor.address_key or _address_within_cap(
+        cache, post_id=post_id, address_key=visitor.address_key
+    )
+
+
+def _address_within_cap(cache, *, post_id: int, address_key: str) -> bool:
+    hour = int(timezone.now().timestamp() // 3600)
+    key = f"postview-address:{post_id}:{address_key}:{hour}"
+    cache.add(key, 0, timeout=3600 + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=3600 + 60)
+        count = 1
+    return count <= ADDRESS_VIEWS_PER_HOUR
 
 
 @transaction.atomic

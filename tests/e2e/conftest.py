@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -54,8 +54,9 @@ def browser():
 
 @pytest.fixture
 def live_site(live_server, transactional_db):
-    """The live server with an empty cache, so no view mark leaks between journeys."""
-    cache.clear()
+    """The live server with empty caches, so no view mark or limit leaks between journeys."""
+    for cache in caches.all():
+        cache.clear()
     return live_server
 
 

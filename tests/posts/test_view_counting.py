@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +16,11 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safar
 
 
 def _uses_redis() -> bool:
-    return "redis" in settings.CACHES["default"]["BACKEND"]
+    return "Redis" in settings.CACHES["views"]["BACKEND"]
+
+
+cache = caches["views"]
+VIEWS_TABLE = "radrounds_cache_views"
 
 
 def _stored_cache_keys() -> list[str]:
@@ -24,7 +28,7 @@ def _stored_cache_keys() -> list[str]:
     if _uses_redis():
         return [key.decode() for key in cache._cache.get_client().keys("*")]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT cache_key FROM radrounds_cache")
+        cursor.execute(f"SELECT cache_key FROM {VIEWS_TABLE}")  # noqa: S608 - a constant
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -37,7 +41,8 @@ def _expire_view_marks() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE radrounds_cache SET expires = %s", [timezone.now() - timedelta(seconds=5)]
+            f"UPDATE {VIEWS_TABLE} SET expires = %s",  # noqa: S608 - a constant
+            [timezone.now() - timedelta(seconds=5)],
         )
 
 
@@ -192,7 +197,7 @@ def test_parallel_views_from_different_visitors_lose_no_increment():
     def visit(n):
         try:
             barrier.wait()
-            response = _visit(Client(), post, user_agent=f"{BROWSER} visitor/{n}")
+            response = _visit(Client(), post, address=f"198.51.100.{n + 1}")
             assert response.status_code == 200
         except Exception as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
@@ -208,3 +213,46 @@ def test_parallel_views_from_different_visitors_lose_no_increment():
     assert errors == []
     assert _views(post) == visitors
     assert PostDailyViews.objects.get(post=post).views == visitors
+
+
+@pytest.mark.django_db
+def test_one_address_adds_at_most_three_views_an_hour_whatever_user_agents_it_sends(client):
+    post = PostFactory()
+
+    for n in range(20):
+        _visit(Client(), post, user_agent=f"{BROWSER} rotating/{n}", address="203.0.113.9")
+
+    assert _views(post) == 3
+
+
+@pytest.mark.django_db
+def test_an_ipv6_subscriber_cannot_escape_the_cap_by_rotating_addresses(client):
+    post = PostFactory()
+
+    for n in range(20):
+        _visit(Client(), post, user_agent=f"{BROWSER} v/{n}", address=f"2001:db8:1:2::{n + 1:x}")
+
+    assert _views(post) == 3
+
+
+@pytest.mark.django_db
+def test_signed_in_readers_behind_one_hospital_proxy_each_count(client):
+    post = PostFactory()
+
+    for _ in range(6):
+        reader = Client()
+        reader.force_login(UserFactory())
+        _visit(reader, post, address="198.51.100.200")
+
+    assert _views(post) == 6
+
+
+@pytest.mark.django_db
+def test_the_address_cap_is_per_post(client):
+    first, second = PostFactory(), PostFactory()
+
+    for n in range(5):
+        _visit(Client(), first, user_agent=f"{BROWSER} a/{n}", address="203.0.113.9")
+    _visit(Client(), second, address="203.0.113.9")
+
+    assert (_views(first), _views(second)) == (3, 1)
