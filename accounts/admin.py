@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from accounts.mail import emails_requeue
 from accounts.models import OutgoingEmail, User
@@ -14,6 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 @admin.register(User)
 class MemberAdmin(UserAdmin):
+    # Django 6 makes https the scheme a bare "example.org" gets; use it already.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "thumbnail",
         "username",

@@ -306,8 +306,6 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
-# Django 6 makes https the default scheme of URL form fields; opt in now (no warning).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Static and media -------------------------------------------------------
 # Static files: collected by `collectstatic` and served by WhiteNoise from the app
