@@ -15,7 +15,7 @@ BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
 
 
 def _redis() -> bool:
-    return "redis" in settings.CACHES["default"]["BACKEND"]
+    return "Redis" in settings.CACHES["views"]["BACKEND"]
 
 
 def discussion(post, count, authors, liker=None):
