@@ -39,6 +39,7 @@ class PostAdmin(admin.ModelAdmin):
                     ("journal_title", "journal_abbrev"),
                     ("volume", "issue", "pages"),
                     ("pub_date", "pub_year", "language"),
+                    ("pub_model", "article_date", "publication_status"),
                 )
             },
         ),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from posts.markup import plain_text
+from posts.pubmed.citation import CitationParts, citation_line
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 PUBMED_SEARCH_URL = "https://pubmed.ncbi.nlm.nih.gov/?term={term}"
@@ -83,6 +84,23 @@ class Post(models.Model):
         "publication date", max_length=60, blank=True, help_text="As PubMed shows it: 2007 Nov-Dec"
     )
     pub_year = models.PositiveSmallIntegerField("year", null=True, blank=True, db_index=True)
+    # What decides which date PubMed's citation leads with (see posts.pubmed.citation).
+    pub_model = models.CharField(
+        "publication model",
+        max_length=30,
+        blank=True,
+        help_text="PubMed's PubModel: Print, Print-Electronic, Electronic, Electronic-Print, "
+        "Electronic-eCollection.",
+    )
+    article_date = models.CharField(
+        "electronic publication date",
+        max_length=30,
+        blank=True,
+        help_text="As PubMed shows it: 2019 Jan 26",
+    )
+    publication_status = models.CharField(
+        max_length=20, blank=True, help_text="PubMed's: ppublish, epublish or aheadofprint."
+    )
     language = models.CharField(max_length=20, blank=True)
     publication_types = models.JSONField(default=list, blank=True)
     # [{"descriptor": "Low Back Pain", "major": true, "qualifiers": ["diagnosis"]}]
@@ -151,19 +169,28 @@ class Post(models.Model):
         return ""
 
     @property
+    def citation_parts(self) -> CitationParts:
+        return CitationParts(
+            journal=self.journal_abbrev or self.journal_title,
+            pub_date=self.pub_date,
+            volume=self.volume,
+            issue=self.issue,
+            pages=self.pages,
+            doi=self.doi,
+            pub_model=self.pub_model,
+            article_date=self.article_date,
+            publication_status=self.publication_status,
+        )
+
+    @property
     def citation(self) -> str:
         """The citation as PubMed prints it: ``Radiographics. 2007 Nov-Dec;27(6):1751-71.``"""
-        journal = self.journal_abbrev or self.journal_title
-        source = self.volume
-        if self.issue:
-            source += f"({self.issue})"
-        when = self.pub_date
-        if source:
-            when = f"{when};{source}" if when else source
-        if self.pages:
-            when = f"{when}:{self.pages}" if when else self.pages
-        parts = [p.rstrip(".") for p in (journal, when) if p]
-        return ". ".join(parts) + "." if parts else ""
+        return citation_line(self.citation_parts)
+
+    @property
+    def published(self) -> str:
+        """When the article counts as published (the date PubMed's citation leads with)."""
+        return self.citation_parts.lead_date
 
     @property
     def abstract_text(self) -> str:

@@ -75,6 +75,9 @@ def record_fields(record: PubmedRecord) -> dict:
         "keywords": list(record.keywords),
         "doi": record.doi,
         "pmcid": record.pmcid,
+        "pub_model": record.pub_model,
+        "article_date": record.article_date,
+        "publication_status": record.publication_status,
     }
 
 
