@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from posts.models import Post
-from posts.search import SearchQuery, search_posts
 from posts.services.viewing import post_view_record
 from posts.visitors import visitor_from_request
 
@@ -19,15 +18,6 @@ def _page(request, queryset):
 def home(request):
     posts = Post.objects.visible_to(request.user).select_related("posted_by")
     return render(request, "posts/home.html", {"page_obj": _page(request, posts)})
-
-
-@require_safe
-def search(request):
-    query = SearchQuery.parse(request.GET.get("q", ""))
-    page_obj = None
-    if query.terms:
-        page_obj = _page(request, search_posts(query, user=request.user))
-    return render(request, "posts/search.html", {"query": query, "page_obj": page_obj})
 
 
 @require_safe
