@@ -2,13 +2,13 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
 
 from accounts.models import FORMER_MEMBER
 from posts import admin_import
@@ -146,10 +146,11 @@ class PostAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @require_http_methods(["GET", "POST"])
     def rebuild_index_view(self, request):
         if not self.has_change_permission(request):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         if request.method == "POST":
             enqueue(rebuild_search_index)
             self.message_user(

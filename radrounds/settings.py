@@ -256,6 +256,7 @@ if PRODUCTION:
 SITE_NAME = "radRounds Radiology Network"
 SITE_TAGLINE = "Connecting Radiology | Enabling collaboration and professional development"
 POSTS_PER_PAGE = 20
+RELATED_POSTS = 5  # listed under a post: those sharing its MeSH major topics and keywords
 # A visitor's repeat views of one post inside this window count once.
 VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", 8 * 60 * 60))
 

@@ -3,9 +3,10 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Case, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from posts.markup import plain_text
@@ -15,6 +16,9 @@ PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 PUBMED_SEARCH_URL = "https://pubmed.ncbi.nlm.nih.gov/?term={term}"
 DOI_URL = "https://doi.org/{doi}"
 PMC_URL = "https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"
+AUTHORS_SHOWN = 6
+# How much each shared term adds to another post's relatedness (see related_to).
+RELATED_WEIGHTS = {"major": 8, "major_minor": 4, "keyword": 4, "minor": 1}
 
 
 class PostQuerySet(models.QuerySet):
@@ -41,6 +45,45 @@ class PostQuerySet(models.QuerySet):
             recent_score=100 * models.F("views_today")
             + 10 * models.F("views_week")
             + models.F("views_month")
+        )
+
+    def related_to(self, post, *, limit=5):
+        """Visible posts sharing ``post``'s MeSH terms or keywords, most related first.
+
+        Shared MeSH major topics count most, then keywords, then other MeSH terms; one
+        query over the term rows however many terms either post has.
+        """
+        major = [m["descriptor"].lower() for m in post.mesh_terms if m.get("major")]
+        minor = [m["descriptor"].lower() for m in post.mesh_terms if not m.get("major")]
+        keywords = [k.lower() for k in post.keywords]
+        if not (major or minor or keywords):
+            return self.none()
+        mesh, keyword = "mesh", "keyword"
+        weight = Case(
+            When(
+                terms__kind=mesh,
+                terms__key__in=major,
+                terms__major=True,
+                then=Value(RELATED_WEIGHTS["major"]),
+            ),
+            When(
+                terms__kind=mesh, terms__key__in=major, then=Value(RELATED_WEIGHTS["major_minor"])
+            ),
+            When(
+                terms__kind=keyword, terms__key__in=keywords, then=Value(RELATED_WEIGHTS["keyword"])
+            ),
+            When(terms__kind=mesh, terms__key__in=minor, then=Value(RELATED_WEIGHTS["minor"])),
+            default=Value(0),
+        )
+        return (
+            self.visible()
+            .exclude(pk=post.pk)
+            .filter(
+                Q(terms__kind=mesh, terms__key__in=major + minor)
+                | Q(terms__kind=keyword, terms__key__in=keywords)
+            )
+            .annotate(relatedness=Sum(weight))
+            .order_by("-relatedness", "-created_at", "-id")[:limit]
         )
 
     def popular(self, *, limit=5, today=None):
@@ -159,6 +202,44 @@ class Post(models.Model):
     @property
     def author_line(self) -> str:
         return ", ".join(self.author_names)
+
+    @cached_property
+    def credits(self) -> tuple[list[dict], list[str]]:
+        """Authors with numbered affiliations, as PubMed lists them.
+
+        ``([{"name": "Fritz J", "numbers": [1]}, ...], ["Department of ...", ...])``; an
+        affiliation shared by several authors is listed (and numbered) once.
+        """
+        affiliations: list[str] = []
+        authors = []
+        for author in self.authors:
+            numbers = []
+            for affiliation in author.get("affiliations") or []:
+                if not affiliation:
+                    continue
+                if affiliation not in affiliations:
+                    affiliations.append(affiliation)
+                numbers.append(affiliations.index(affiliation) + 1)
+            authors.append({"name": author_display_name(author), "numbers": numbers})
+        return authors, affiliations
+
+    @property
+    def authors_shown(self) -> list[dict]:
+        """The authors shown before "more": all of a short list, the first six of a long one."""
+        authors = self.credits[0]
+        return authors if len(authors) <= AUTHORS_SHOWN + 2 else authors[:AUTHORS_SHOWN]
+
+    @property
+    def authors_more(self) -> list[dict]:
+        return self.credits[0][len(self.authors_shown) :]
+
+    @property
+    def has_major_terms(self) -> bool:
+        return any(m.get("major") for m in self.mesh_terms)
+
+    @property
+    def affiliations(self) -> list[str]:
+        return self.credits[1]
 
     @property
     def first_affiliation(self) -> str:

@@ -3,33 +3,41 @@
 Weights: title and PMID/DOI ``A``, MeSH terms and keywords ``B``, authors and journal
 ``C``, abstract ``D``. Every piece of the query goes through ``websearch_to_tsquery`` as a
 bound parameter (stemmed with the ``english`` configuration), so no input can break it.
+
+The vector is written with each row from accent-folded text (``Nägele`` is found by
+"nagele", as on SQLite; ``unaccent()`` cannot be used in an index expression). The text
+columns beside it only feed ``ts_headline`` and hold the text HTML-escaped, because
+``ts_headline`` drops anything that looks like a tag ("a <b> b" in an abstract).
 """
 
 from __future__ import annotations
 
+from html import escape, unescape
+
 from posts.search.documents import COLUMNS, MARK_END, MARK_START, SearchDocument, best_snippet
-from posts.search.query import Alternative, ParsedQuery, Term
+from posts.search.query import Alternative, ParsedQuery, Term, fold
 
 TABLE = "posts_post_search"
 CONFIG = "english"
 
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        post_id bigint PRIMARY KEY REFERENCES posts_post (id) ON DELETE CASCADE
-            DEFERRABLE INITIALLY DEFERRED,
+        post_id bigint PRIMARY KEY,
         {", ".join(f"{column} text NOT NULL DEFAULT ''" for column in COLUMNS)},
-        document tsvector GENERATED ALWAYS AS (
-            setweight(to_tsvector('{CONFIG}', title), 'A')
-            || setweight(to_tsvector('simple', ids), 'A')
-            || setweight(to_tsvector('{CONFIG}', terms), 'B')
-            || setweight(to_tsvector('{CONFIG}', authors), 'C')
-            || setweight(to_tsvector('{CONFIG}', journal), 'C')
-            || setweight(to_tsvector('{CONFIG}', abstract), 'D')
-        ) STORED
+        document tsvector NOT NULL
     )""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)",
 ]
 DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
+# The weighted vector, from the folded text of each column (parameters in COLUMNS order).
+DOCUMENT = (
+    f"setweight(to_tsvector('{CONFIG}', %s), 'A')"  # title
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'D')"  # abstract
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'C')"  # authors
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'B')"  # terms
+    f" || setweight(to_tsvector('{CONFIG}', %s), 'C')"  # journal
+    " || setweight(to_tsvector('simple', %s), 'A')"  # ids
+)
 HEADLINE_OPTIONS = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=36, MinWords=18, '
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -68,10 +76,18 @@ class PostgresBackend:
     def write(self, cursor, rows: list[tuple[int, SearchDocument]]) -> None:
         if rows:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (post_id, {', '.join(COLUMNS)}) VALUES "
-                f"(%s, {', '.join(['%s'] * len(COLUMNS))}) ON CONFLICT (post_id) DO UPDATE SET "
-                + ", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS),
-                [(pk, *document.values()) for pk, document in rows],
+                f"INSERT INTO {TABLE} (post_id, {', '.join(COLUMNS)}, document) VALUES "
+                f"(%s, {', '.join(['%s'] * len(COLUMNS))}, {DOCUMENT}) "
+                "ON CONFLICT (post_id) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*COLUMNS, "document")),
+                [
+                    (
+                        pk,
+                        *(escape(value, quote=False) for value in document.values()),
+                        *(fold(value) for value in document.values()),
+                    )
+                    for pk, document in rows
+                ],
             )
 
     def delete(self, cursor, post_ids: list[int]) -> None:
@@ -80,6 +96,9 @@ class PostgresBackend:
 
     def clear(self, cursor) -> None:
         cursor.execute(f"DELETE FROM {TABLE}")
+
+    def prune(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE post_id NOT IN (SELECT id FROM posts_post)")
 
     def indexed_ids(self, cursor) -> list[int]:
         cursor.execute(f"SELECT post_id FROM {TABLE} ORDER BY post_id")
@@ -103,7 +122,10 @@ class PostgresBackend:
         cursor.execute(
             f"SELECT post_id, ts_headline('{CONFIG}', abstract, q, %s), "
             f"ts_headline('{CONFIG}', terms, q, %s) "
-            f"FROM {TABLE}, {sql} AS q WHERE post_id = ANY(%s)",
+            f"FROM {TABLE}, (SELECT {sql} AS q) AS query WHERE post_id = ANY(%s)",
             [HEADLINE_OPTIONS, HEADLINE_OPTIONS, *params, list(post_ids)],
         )
-        return {pk: best_snippet(*snippets) for pk, *snippets in cursor.fetchall()}
+        return {
+            pk: best_snippet(*(unescape(snippet) for snippet in snippets))
+            for pk, *snippets in cursor.fetchall()
+        }

@@ -17,6 +17,7 @@ pasted in) is ignored or cut short, never an error. Framework-free.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from posts.search.synonyms import synonyms_of
@@ -73,8 +74,14 @@ class ParsedQuery:
         return [group[0][0].text for group in self.groups]
 
 
+def fold(text: str) -> str:
+    """Accents off (``Nägele`` -> ``Nagele``), as both engines index text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in WORD.findall(text))
+    return tuple(w.lower() for w in WORD.findall(fold(text)))
 
 
 def _alternatives(term: Term) -> tuple[Alternative, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from posts.models import Post, PostTerm
 from posts.search import backend
@@ -125,13 +125,19 @@ def _facets(posts: QuerySet) -> dict[str, list[Facet]]:
     )
     facets = {"journal": [Facet(value, n) for value, n in journals]}
     for name, kind in (("type", PostTerm.Kind.TYPE), ("mesh", PostTerm.Kind.MESH)):
+        # Topics the articles are about (MeSH major topics) before check tags such as
+        # "Humans" or "Male" that nearly every record carries.
         rows = (
             posts.filter(terms__kind=kind)
             .values_list("terms__key")
-            .annotate(n=Count("pk", distinct=True), label=Min("terms__value"))
-            .order_by("-n", "terms__key")[: FACET_SIZE[name]]
+            .annotate(
+                n=Count("pk", distinct=True),
+                label=Min("terms__value"),
+                major=Count("pk", filter=Q(terms__major=True), distinct=True),
+            )
+            .order_by("-major", "-n", "terms__key")[: FACET_SIZE[name]]
         )
-        facets[name] = [Facet(label, n) for _key, n, label in rows]
+        facets[name] = [Facet(label, n) for _key, n, label, _major in rows]
     return facets
 
 

@@ -57,6 +57,9 @@ class SqliteBackend:
     def clear(self, cursor) -> None:
         cursor.execute(f"DELETE FROM {TABLE}")
 
+    def prune(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid NOT IN (SELECT id FROM posts_post)")
+
     def indexed_ids(self, cursor) -> list[int]:
         cursor.execute(f"SELECT rowid FROM {TABLE} ORDER BY rowid")
         return [row[0] for row in cursor.fetchall()]

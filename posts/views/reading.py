@@ -31,7 +31,8 @@ def detail(request, pk: int, slug: str | None = None):
         visitor = visitor_from_request(request)
         if visitor is not None and post_view_record(post=post, visitor=visitor):
             post.view_count += 1  # what the page shows; the database was updated with F()
-    return render(request, "posts/detail.html", {"post": post})
+    related = list(Post.objects.related_to(post, limit=settings.RELATED_POSTS))
+    return render(request, "posts/detail.html", {"post": post, "related": related})
 
 
 @require_safe
