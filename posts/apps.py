@@ -13,14 +13,13 @@ def _prune_search_index(sender, using, **kwargs):
     """
     from django.db import connections
 
-    from posts.search import postgres, sqlite
+    from posts.search import backend
 
     connection = connections[using]
-    engine = postgres.PostgresBackend() if connection.vendor == "postgresql" else sqlite.SqliteBackend()
     tables = connection.introspection.table_names()
     if "posts_post_search" in tables and "posts_post" in tables:
         with connection.cursor() as cursor:
-            engine.prune(cursor)
+            backend(connection).prune(cursor)
 
 
 class PostsConfig(AppConfig):

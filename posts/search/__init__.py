@@ -15,9 +15,10 @@ from posts.search.query import ParsedQuery, parse_query
 from posts.search.sqlite import SqliteBackend
 
 
-def backend() -> SqliteBackend | PostgresBackend:
-    """The engine for the database in use."""
-    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
+def backend(using=None) -> SqliteBackend | PostgresBackend:
+    """The engine for the database in use (or for the connection ``using``)."""
+    vendor = (using or connection).vendor
+    return PostgresBackend() if vendor == "postgresql" else SqliteBackend()
 
 
 __all__ = ["ParsedQuery", "backend", "parse_query"]
