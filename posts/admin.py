@@ -23,16 +23,9 @@ from radrounds.background import enqueue
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
-    list_display = (
-        "title_display",
-        "pmid",
-        "journal_abbrev",
-        "pub_year",
-        "view_count",
-        "poster",
-        "status",
-        "created_at",
-    )
+    # Few, readable columns: the title cell carries journal, year and PMID (and, on a
+    # phone, poster and status too) so nothing needs sideways scrolling.
+    list_display = ("title_display", "poster", "status", "view_count", "posted_on")
     list_display_links = ("title_display",)
     list_filter = ("is_hidden", "pub_year", "journal_abbrev")
     list_select_related = ("posted_by",)
@@ -91,19 +84,40 @@ class PostAdmin(admin.ModelAdmin):
         ]
 
     # --- the list ----------------------------------------------------------------
-    @admin.display(description="title", ordering="title")
+    @admin.display(description="post", ordering="title")
     def title_display(self, obj):
         # Titles carry PubMed's inline markup (<i>, <sup> ...): shown, through the allow-list.
+        source = " · ".join(
+            str(part)
+            for part in (
+                obj.journal_abbrev or obj.journal_title,
+                obj.pub_year,
+                f"PMID {obj.pmid}" if obj.pmid else "no PMID",
+            )
+            if part
+        )
         return format_html(
-            '<span class="post-title">{}</span>',
+            '<span class="post-title">{}</span><span class="post-source">{}</span>'
+            '<span class="post-narrow">{} · {}</span>',
             mark_safe(sanitize_inline(obj.title)),  # noqa: S308 - sanitised by allow-list
+            source,
+            self.poster(obj),
+            self.status(obj),
         )
 
     @admin.display(description="posted by", ordering="posted_by__username")
     def poster(self, obj):
         if obj.posted_by is not None:
             return obj.posted_by.name
-        return FORMER_MEMBER if obj.poster_left else "— (import)"
+        return FORMER_MEMBER if obj.poster_left else "Imported"
+
+    @admin.display(description="posted", ordering="created_at")
+    def posted_on(self, obj):
+        return format_html(
+            '<time datetime="{}">{}</time>',
+            obj.created_at.isoformat(),
+            f"{obj.created_at:%d %b %Y}",
+        )
 
     @admin.display(description="status", ordering="is_hidden")
     def status(self, obj):

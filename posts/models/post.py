@@ -196,6 +196,12 @@ class Post(models.Model):
         return plain_text(self.title)
 
     @property
+    def journal_name(self) -> str:
+        """The journal's title without NLM's subtitle ("Radiographics : a review ...")."""
+        title = self.journal_title.split(" : ")[0].strip()
+        return title[:1].upper() + title[1:] if title else self.journal_abbrev
+
+    @property
     def author_names(self) -> list[str]:
         return [author_display_name(a) for a in self.authors]
 

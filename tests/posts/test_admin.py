@@ -40,8 +40,9 @@ def test_changelist_labels_hidden_posts_and_only_those(admin_client_):
 
     response = admin_client_.get(CHANGELIST)
 
-    assertContains(response, '<span class="post-status post-status--hidden">Hidden</span>', 1)
-    assertContains(response, '<span class="post-status">Visible</span>', 1)
+    # Each label appears twice: in the status column and under the title for phones.
+    assertContains(response, '<span class="post-status post-status--hidden">Hidden</span>', 2)
+    assertContains(response, '<span class="post-status">Visible</span>', 2)
     assertNotContains(response, "icon-no.svg")
 
 
