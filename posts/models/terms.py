@@ -25,9 +25,12 @@ class PostTerm(models.Model):
     major = models.BooleanField(default=False)
 
     class Meta:
+        # Facet counts start from the matching posts and read only this index (it covers
+        # them); related posts and filters start from a term. A (kind, key) index would
+        # tempt SQLite to scan every MeSH row for a facet count instead.
         indexes = [
-            models.Index(fields=["kind", "key"]),
-            models.Index(fields=["post", "kind"]),
+            models.Index(fields=["post", "kind", "value", "major"], name="posts_term_facets"),
+            models.Index(fields=["key", "kind"], name="posts_term_key_kind"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "kind", "key"], name="unique_post_term")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from html import escape, unescape
 
+from django.db.models.expressions import RawSQL
+
 from posts.search.documents import COLUMNS, MARK_END, MARK_START, SearchDocument, best_snippet
 from posts.search.query import Alternative, ParsedQuery, Term, fold
 
@@ -105,7 +107,13 @@ class PostgresBackend:
         return [row[0] for row in cursor.fetchall()]
 
     def matching(self, queryset, query: ParsedQuery):
-        """``queryset`` narrowed to posts matching ``query``, with ``search_rank`` (lower first)."""
+        """``queryset`` narrowed to posts matching ``query`` (the GIN index answers it)."""
+        sql, params = tsquery(query)
+        ids = RawSQL(f"SELECT post_id FROM {TABLE} WHERE document @@ {sql}", params)
+        return queryset.filter(pk__in=ids)
+
+    def ranked(self, queryset, query: ParsedQuery):
+        """``queryset`` (already matched) with ``search_rank``, best first when ascending."""
         sql, params = tsquery(query)
         return queryset.extra(  # noqa: S610 - fixed SQL; the query's words are bound parameters
             select={"search_rank": f"-ts_rank_cd({TABLE}.document, {sql}, 1)"},

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from posts.models import Post, PostTerm
 from posts.search import backend
@@ -99,73 +101,104 @@ class SearchResults:
         return self.page_obj.paginator.count
 
 
-def matching_posts(query: ParsedQuery, filters: Filters) -> QuerySet:
-    """Visible posts that match the words (if any) and the filters; unordered."""
+def _filtered_posts(query: ParsedQuery, filters: Filters) -> QuerySet:
+    """Visible posts passing the filters (and the PMID/DOI of a lookup); no words yet."""
     posts = Post.objects.visible()
     if query.pmid:
         posts = posts.filter(pmid=query.pmid)
     elif query.doi:
         posts = posts.filter(doi__iexact=query.doi)
-    elif query.groups:
-        posts = backend().matching(posts, query)
     return filters.apply(posts)
 
 
-def _facets(posts: QuerySet) -> dict[str, list[Facet]]:
-    """Counts per journal, article type and MeSH term among ``posts``: one query each.
+def matching_posts(query: ParsedQuery, filters: Filters) -> QuerySet:
+    """Visible posts that match the words (if any) and the filters; unordered."""
+    posts = _filtered_posts(query, filters)
+    return backend().matching(posts, query) if query.groups else posts
 
-    Aggregated on ``posts`` itself (joins, not ``pk IN (subquery)``), because the
-    full-text match is raw SQL that names the ``posts_post`` table.
-    """
-    journals = (
-        posts.exclude(journal_abbrev="")
-        .values_list("journal_abbrev")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "journal_abbrev")[: FACET_SIZE["journal"]]
+
+def _journal_counts(posts: QuerySet) -> tuple[int, list[Facet]]:
+    """How many posts match, and the journal facet: one GROUP BY gives both."""
+    rows = list(
+        posts.order_by().values_list("journal_abbrev").annotate(n=Count("pk")).order_by("-n")
     )
-    facets = {"journal": [Facet(value, n) for value, n in journals]}
+    total = sum(n for _journal, n in rows)
+    journals = sorted(((j, n) for j, n in rows if j), key=lambda row: (-row[1], row[0]))
+    return total, [Facet(j, n) for j, n in journals[: FACET_SIZE["journal"]]]
+
+
+def _term_facets(posts: QuerySet) -> dict[str, list[Facet]]:
+    """Counts per article type and MeSH term among ``posts``: one query each.
+
+    A post has each term once (unique constraint), so COUNT(*) counts posts.
+    """
+    ids = posts.order_by().values("pk")
+    facets = {}
     for name, kind in (("type", PostTerm.Kind.TYPE), ("mesh", PostTerm.Kind.MESH)):
         # Topics the articles are about (MeSH major topics) before check tags such as
         # "Humans" or "Male" that nearly every record carries.
+        # MeSH descriptors and article types are NLM's own names, written one way, so
+        # grouping by the value itself lets the covering index answer alone.
         rows = (
-            posts.filter(terms__kind=kind)
-            .values_list("terms__key")
-            .annotate(
-                n=Count("pk", distinct=True),
-                label=Min("terms__value"),
-                major=Count("pk", filter=Q(terms__major=True), distinct=True),
-            )
-            .order_by("-major", "-n", "terms__key")[: FACET_SIZE[name]]
+            PostTerm.objects.filter(kind=kind, post__in=ids)
+            .values_list("value")
+            .annotate(n=Count("post_id"), major=Sum(Cast("major", IntegerField())))
+            .order_by("-major", "-n", "value")[: FACET_SIZE[name]]
         )
-        facets[name] = [Facet(label, n) for _key, n, label, _major in rows]
+        facets[name] = [Facet(value, n) for value, n, _major in rows]
     return facets
 
 
 def run_search(
     query: ParsedQuery, filters: Filters, *, sort: str, page: str | None, per_page: int
 ) -> SearchResults:
-    posts = matching_posts(query, filters)
     if sort not in SORTS or (sort == "relevance" and not query.groups):
         sort = DEFAULT_SORT if query.groups else "newest"
-    ordered = posts.select_related("posted_by").order_by(*SORTS[sort].order_by)
-    page_obj = Paginator(ordered, per_page).get_page(page)
+    engine = backend()
+    filtered = _filtered_posts(query, filters)
+    posts = engine.matching(filtered, query) if query.groups else filtered
+    total, journals = _journal_counts(posts)
+    # The page: ranked by a join with the index (the words are matched by that join).
+    ordered = filtered.select_related("posted_by")
+    ordered = (
+        engine.ranked(ordered, query) if sort == "relevance" else posts.select_related("posted_by")
+    )
+    paginator = Paginator(ordered.order_by(*SORTS[sort].order_by), per_page)
+    paginator.count = total
+    page_obj = paginator.get_page(page)
     results = SearchResults(query=query, filters=filters, sort=sort, page_obj=page_obj)
     if query.groups and page_obj.object_list:
         with connection.cursor() as cursor:
-            snippets = backend().snippets(cursor, query, [post.pk for post in page_obj])
+            snippets = engine.snippets(cursor, query, [post.pk for post in page_obj])
         for post in page_obj:
             post.search_snippet = render_snippet(snippets.get(post.pk, ""))
-    if results.count:
-        results.facets = _facets(posts)
+    if total:
+        results.facets = {"journal": journals, **_term_facets(posts)}
     return results
 
 
+SUGGESTIONS_CACHE_KEY = "search:suggestions"
+
+
 def suggestions(limit: int = 8) -> list[Facet]:
-    """The MeSH major topics most visible posts share: searches that always find posts."""
+    """The MeSH major topics most visible posts share: searches that always find posts.
+
+    Cached in the shared cache; every write to the index clears it
+    (``posts.services.search_index``), so a suggestion never outlives its posts.
+    """
+    cached = cache.get(SUGGESTIONS_CACHE_KEY)
+    if cached is not None:
+        return cached[:limit]
     rows = (
         PostTerm.objects.filter(kind=PostTerm.Kind.MESH, major=True, post__is_hidden=False)
         .values_list("key")
-        .annotate(n=Count("post", distinct=True), label=Min("value"))
-        .order_by("-n", "key")[:limit]
+        .annotate(n=Count("pk"), label=Min("value"))
+        .order_by("-n", "key")[:SUGGESTIONS_CACHED]
     )
-    return [Facet(label, n) for _key, n, label in rows]
+    found = [Facet(label, n) for _key, n, label in rows]
+    cache.set(SUGGESTIONS_CACHE_KEY, found, timeout=SUGGESTIONS_TTL)
+    return found[:limit]
+
+
+SUGGESTIONS_CACHED = 20
+SUGGESTIONS_TTL = 60 * 60

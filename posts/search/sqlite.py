@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models.expressions import RawSQL
+
 from posts.search.documents import COLUMNS, MARK_END, MARK_START, SearchDocument, best_snippet
 from posts.search.query import Alternative, ParsedQuery, Term
 
@@ -65,7 +67,20 @@ class SqliteBackend:
         return [row[0] for row in cursor.fetchall()]
 
     def matching(self, queryset, query: ParsedQuery):
-        """``queryset`` narrowed to posts matching ``query``, with ``search_rank`` (lower first)."""
+        """``queryset`` narrowed to posts matching ``query``.
+
+        A self-contained ``id IN (SELECT rowid ... MATCH)``: SQLite runs the full-text
+        query once, and the queryset stays usable as a subquery (facet counts).
+        """
+        ids = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match_expression(query)])
+        return queryset.filter(pk__in=ids)
+
+    def ranked(self, queryset, query: ParsedQuery):
+        """``queryset`` (already matched) with ``search_rank``, best first when ascending.
+
+        A join, so the index drives the loop and bm25() has its match context; only for
+        the page of results, never inside another query.
+        """
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
         return queryset.extra(  # noqa: S610 - fixed SQL; the query is a bound parameter
             select={"search_rank": f"bm25({TABLE}, {weights})"},

@@ -6,11 +6,13 @@ taken out of the full-text index, so they can never be found; their term rows st
 (they mirror the post) and every read filters on visibility too.
 """
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from posts.models import Post, PostTerm
 from posts.search import backend
 from posts.search.documents import document_for, term_rows
+from posts.search.results import SUGGESTIONS_CACHE_KEY
 
 BATCH = 500
 
@@ -24,11 +26,18 @@ def _write_terms(posts: list[Post]) -> None:
     )
 
 
+def _forget_suggestions() -> None:
+    # The empty search page's topics are counted from these rows; count them again.
+    transaction.on_commit(lambda: cache.delete(SUGGESTIONS_CACHE_KEY))
+    cache.delete(SUGGESTIONS_CACHE_KEY)
+
+
 @transaction.atomic
 def posts_index(*, posts: list[Post]) -> None:
     """Bring the index entries and term rows of ``posts`` in line with what they hold now."""
     if not posts:
         return
+    _forget_suggestions()
     _write_terms(posts)
     engine = backend()
     with connection.cursor() as cursor:
@@ -43,6 +52,7 @@ def post_index(*, post: Post) -> None:
 @transaction.atomic
 def posts_unindex(*, post_ids: list[int]) -> None:
     """Remove the index entries of posts about to be deleted (term rows go with the post)."""
+    _forget_suggestions()
     with connection.cursor() as cursor:
         backend().delete(cursor, list(post_ids))
 
@@ -63,6 +73,7 @@ def posts_set_hidden(*, post_ids: list[int], hidden: bool) -> int:
 def search_index_rebuild() -> int:
     """Rebuild the whole index from the posts (after a restore, or if it ever drifts)."""
     engine = backend()
+    _forget_suggestions()
     with connection.cursor() as cursor:
         engine.clear(cursor)
     PostTerm.objects.all().delete()
