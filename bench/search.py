@@ -145,6 +145,12 @@ def build(count: int, *, seed: int = 10) -> None:
             batch = []
             print(f"  built {n + 1:,} posts", end="\r", flush=True)
     print(f"  built {count:,} posts in {time.perf_counter() - started:.0f} s")
+    # Fresh tables have no planner statistics yet (a live site gets them from autovacuum
+    # or its own ANALYZE); without them PostgreSQL guesses badly.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -106,22 +106,20 @@ class PostgresBackend:
         cursor.execute(f"SELECT post_id FROM {TABLE} ORDER BY post_id")
         return [row[0] for row in cursor.fetchall()]
 
-    def matching(self, queryset, query: ParsedQuery):
-        """``queryset`` narrowed to posts matching ``query`` (the GIN index answers it)."""
+    def ranked_ids(self, cursor, query: ParsedQuery) -> list[int]:
+        """Every matching post, best first (``ts_rank_cd`` with the column weights)."""
         sql, params = tsquery(query)
-        ids = RawSQL(f"SELECT post_id FROM {TABLE} WHERE document @@ {sql}", params)
-        return queryset.filter(pk__in=ids)
-
-    def ranked(self, queryset, query: ParsedQuery):
-        """``queryset`` (already matched) with ``search_rank``, best first when ascending."""
-        sql, params = tsquery(query)
-        return queryset.extra(  # noqa: S610 - fixed SQL; the query's words are bound parameters
-            select={"search_rank": f"-ts_rank_cd({TABLE}.document, {sql}, 1)"},
-            select_params=params,
-            tables=[TABLE],
-            where=[f"{TABLE}.post_id = posts_post.id", f"{TABLE}.document @@ {sql}"],
-            params=params,
+        cursor.execute(
+            f"SELECT post_id FROM {TABLE}, (SELECT {sql} AS q) AS query WHERE document @@ q "
+            "ORDER BY ts_rank_cd(document, q, 1) DESC, post_id DESC",
+            params,
         )
+        return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def id_list(ids: list[int]) -> RawSQL:
+        """Ids for ``pk__in=``: one array parameter, however many."""
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
 
     def snippets(self, cursor, query: ParsedQuery, post_ids: list[int]) -> dict[int, str]:
         if not post_ids:

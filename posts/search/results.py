@@ -1,18 +1,20 @@
 """A search as the page runs it: match, filter, count facets, sort, highlight one page.
 
-Every step is a fixed number of SQL queries: the matching posts are one queryset (a join
-with the full-text index), filters narrow it in SQL, and each facet is one aggregate
-over it. Hidden posts are never matched, counted or suggested.
+Every step is a fixed number of SQL queries, whatever the number of results or filters:
+the full-text index is asked once for the matching posts (best first), filters narrow
+them in SQL, and each facet is one aggregate over the result. Hidden posts are never
+matched, counted or suggested.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, QuerySet, Sum
+from django.db.models import Count, IntegerField, Min, QuerySet, Sum
 from django.db.models.functions import Cast
 
 from posts.models import Post, PostTerm
@@ -72,12 +74,10 @@ class Filters:
             (PostTerm.Kind.KEYWORD, self.keyword),
         ):
             if value:
+                # The posts with that term, found once from the (key, kind) index.
+                key = " ".join(value.lower().split())
                 posts = posts.filter(
-                    Exists(
-                        PostTerm.objects.filter(
-                            post=OuterRef("pk"), kind=kind, key=" ".join(value.lower().split())
-                        )
-                    )
+                    pk__in=PostTerm.objects.filter(kind=kind, key=key).values("post_id")
                 )
         return posts
 
@@ -111,36 +111,18 @@ def _filtered_posts(query: ParsedQuery, filters: Filters) -> QuerySet:
     return filters.apply(posts)
 
 
-def matching_posts(query: ParsedQuery, filters: Filters) -> QuerySet:
-    """Visible posts that match the words (if any) and the filters; unordered."""
-    posts = _filtered_posts(query, filters)
-    return backend().matching(posts, query) if query.groups else posts
+def _term_facets(engine, post_ids: list[int]) -> dict[str, list[Facet]]:
+    """Counts per article type and MeSH term among ``post_ids``: one query each.
 
-
-def _journal_counts(posts: QuerySet) -> tuple[int, list[Facet]]:
-    """How many posts match, and the journal facet: one GROUP BY gives both."""
-    rows = list(
-        posts.order_by().values_list("journal_abbrev").annotate(n=Count("pk")).order_by("-n")
-    )
-    total = sum(n for _journal, n in rows)
-    journals = sorted(((j, n) for j, n in rows if j), key=lambda row: (-row[1], row[0]))
-    return total, [Facet(j, n) for j, n in journals[: FACET_SIZE["journal"]]]
-
-
-def _term_facets(posts: QuerySet) -> dict[str, list[Facet]]:
-    """Counts per article type and MeSH term among ``posts``: one query each.
-
-    A post has each term once (unique constraint), so COUNT(*) counts posts.
+    A post has each term once (unique constraint), so counting rows counts posts. MeSH
+    descriptors and article types are NLM's own names, written one way, so grouping by
+    the value lets the covering index (post, kind, value, major) answer alone. Topics the
+    articles are about (major topics) come before check tags such as "Humans".
     """
-    ids = posts.order_by().values("pk")
     facets = {}
     for name, kind in (("type", PostTerm.Kind.TYPE), ("mesh", PostTerm.Kind.MESH)):
-        # Topics the articles are about (MeSH major topics) before check tags such as
-        # "Humans" or "Male" that nearly every record carries.
-        # MeSH descriptors and article types are NLM's own names, written one way, so
-        # grouping by the value itself lets the covering index answer alone.
         rows = (
-            PostTerm.objects.filter(kind=kind, post__in=ids)
+            PostTerm.objects.filter(kind=kind, post_id__in=engine.id_list(post_ids))
             .values_list("value")
             .annotate(n=Count("post_id"), major=Sum(Cast("major", IntegerField())))
             .order_by("-major", "-n", "value")[: FACET_SIZE[name]]
@@ -149,31 +131,56 @@ def _term_facets(posts: QuerySet) -> dict[str, list[Facet]]:
     return facets
 
 
+def _journal_facet(rows: list[tuple[int, str]]) -> list[Facet]:
+    counts = Counter(journal for _pk, journal in rows if journal)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [Facet(journal, n) for journal, n in ordered[: FACET_SIZE["journal"]]]
+
+
 def run_search(
     query: ParsedQuery, filters: Filters, *, sort: str, page: str | None, per_page: int
 ) -> SearchResults:
+    """One page of results with facet counts, in six queries at most, whatever the size.
+
+    The full-text index is asked once for every matching post, best first; one query then
+    keeps those that are visible and pass the filters (and gives the journal counts); the
+    page, the snippets and the two term facets work on that id list.
+    """
     if sort not in SORTS or (sort == "relevance" and not query.groups):
         sort = DEFAULT_SORT if query.groups else "newest"
     engine = backend()
-    filtered = _filtered_posts(query, filters)
-    posts = engine.matching(filtered, query) if query.groups else filtered
-    total, journals = _journal_counts(posts)
-    # The page: ranked by a join with the index (the words are matched by that join).
-    ordered = filtered.select_related("posted_by")
-    ordered = (
-        engine.ranked(ordered, query) if sort == "relevance" else posts.select_related("posted_by")
-    )
-    paginator = Paginator(ordered.order_by(*SORTS[sort].order_by), per_page)
-    paginator.count = total
-    page_obj = paginator.get_page(page)
+    posts = _filtered_posts(query, filters)
+    ranked: list[int] | None = None
+    if query.groups:
+        with connection.cursor() as cursor:
+            ranked = engine.ranked_ids(cursor, query)
+        posts = posts.filter(pk__in=engine.id_list(ranked))
+    rows = list(posts.order_by().values_list("pk", "journal_abbrev"))
+    allowed = [pk for pk, _journal in rows]
+
+    if sort == "relevance":
+        keep = set(allowed)
+        page_obj = Paginator([pk for pk in ranked if pk in keep], per_page).get_page(page)
+        by_pk = Post.objects.select_related("posted_by").in_bulk(list(page_obj.object_list))
+        page_obj.object_list = [by_pk[pk] for pk in page_obj.object_list if pk in by_pk]
+    else:
+        ordered = (
+            Post.objects.filter(pk__in=engine.id_list(allowed))
+            .select_related("posted_by")
+            .order_by(*SORTS[sort].order_by)
+        )
+        paginator = Paginator(ordered, per_page)
+        paginator.count = len(allowed)
+        page_obj = paginator.get_page(page)
+
     results = SearchResults(query=query, filters=filters, sort=sort, page_obj=page_obj)
     if query.groups and page_obj.object_list:
         with connection.cursor() as cursor:
             snippets = engine.snippets(cursor, query, [post.pk for post in page_obj])
         for post in page_obj:
             post.search_snippet = render_snippet(snippets.get(post.pk, ""))
-    if total:
-        results.facets = {"journal": journals, **_term_facets(posts)}
+    if allowed:
+        results.facets = {"journal": _journal_facet(rows), **_term_facets(engine, allowed)}
     return results
 
 

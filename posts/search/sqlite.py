@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models.expressions import RawSQL
 
 from posts.search.documents import COLUMNS, MARK_END, MARK_START, SearchDocument, best_snippet
@@ -66,28 +68,20 @@ class SqliteBackend:
         cursor.execute(f"SELECT rowid FROM {TABLE} ORDER BY rowid")
         return [row[0] for row in cursor.fetchall()]
 
-    def matching(self, queryset, query: ParsedQuery):
-        """``queryset`` narrowed to posts matching ``query``.
-
-        A self-contained ``id IN (SELECT rowid ... MATCH)``: SQLite runs the full-text
-        query once, and the queryset stays usable as a subquery (facet counts).
-        """
-        ids = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match_expression(query)])
-        return queryset.filter(pk__in=ids)
-
-    def ranked(self, queryset, query: ParsedQuery):
-        """``queryset`` (already matched) with ``search_rank``, best first when ascending.
-
-        A join, so the index drives the loop and bm25() has its match context; only for
-        the page of results, never inside another query.
-        """
+    def ranked_ids(self, cursor, query: ParsedQuery) -> list[int]:
+        """Every matching post, best first (bm25 with the column weights)."""
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)
-        return queryset.extra(  # noqa: S610 - fixed SQL; the query is a bound parameter
-            select={"search_rank": f"bm25({TABLE}, {weights})"},
-            tables=[TABLE],
-            where=[f"{TABLE}.rowid = posts_post.id", f"{TABLE} MATCH %s"],
-            params=[match_expression(query)],
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
+            f"ORDER BY bm25({TABLE}, {weights}), rowid DESC",
+            [match_expression(query)],
         )
+        return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def id_list(ids: list[int]) -> RawSQL:
+        """Ids for ``pk__in=``: one JSON parameter, however many (SQLite caps parameters)."""
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
 
     def snippets(self, cursor, query: ParsedQuery, post_ids: list[int]) -> dict[int, str]:
         """A passage of each post with the matches marked: the abstract, else the MeSH terms."""

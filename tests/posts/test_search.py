@@ -301,7 +301,7 @@ def test_a_bad_year_is_reported_and_left_out(client):
 def test_search_page_queries_do_not_grow_with_results_or_filters(client, django_assert_num_queries):
     PostFactory.create_batch(2, title="Stroke.", publication_types=["Review"])
     search(client, "stroke")
-    with django_assert_num_queries(5) as few:
+    with django_assert_num_queries(6) as few:
         search(client, "stroke")
 
     PostFactory.create_batch(
