@@ -56,5 +56,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('post', 'kind', 'key'), name='unique_post_term')],
             },
         ),
+        migrations.AddIndex(
+            model_name='post',
+            index=models.Index(fields=['-view_count', '-created_at'], name='posts_post_most_viewed'),
+        ),
         migrations.RunPython(create_index, drop_index),
     ]

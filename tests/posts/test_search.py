@@ -436,3 +436,21 @@ def test_admin_can_rebuild_the_index_in_the_background(staff_client):
 
     assert response.status_code == HTTPStatus.FOUND
     assert _titles(search(staff_client, "stroke")) == ["Stroke."]
+
+
+def test_an_import_is_searchable_and_a_refresh_follows_pubmed(client, pubmed_file):
+    from dataclasses import replace
+
+    from posts.pubmed.parser import parse_pubmed_xml
+    from posts.services.imports import post_import
+
+    (record,) = parse_pubmed_xml(pubmed_file("radiology/16972219.xml").read_bytes()).records
+    post_import(record=record)
+    assert _titles(search(client, "sacroiliac")) == [record.title]
+
+    post_import(record=replace(record, title="Renamed upstream: glioma margins."))
+
+    assert _titles(search(client, "sacroiliac tuberculosis glioma")) == [
+        "Renamed upstream: glioma margins."
+    ]
+    assert _titles(search(client, '"multifocal skeletal tuberculosis involving"')) == []
