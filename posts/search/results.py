@@ -31,8 +31,10 @@ class Sort:
     order_by: tuple[str, ...]  # ("search_rank", ...) only when there are words to rank by
 
 
-# The reader's choices, in menu order. One line per option: "Most discussed" is added
-# here (order by "-comment_count") when discussion lands.
+# The reader's choices, in menu order. One line per option; the fields are read with the
+# matching posts and sorted in Python (see _ordered_ids). "Most discussed" is one more
+# line when discussion lands:
+#     "discussed": Sort("Most discussed", ("-comment_count", "-created_at", "-id")),
 SORTS: dict[str, Sort] = {
     "relevance": Sort("Best match", ("search_rank", "-created_at", "-id")),
     "newest": Sort("Newest", ("-created_at", "-id")),
@@ -137,14 +139,29 @@ def _journal_facet(rows: list[tuple[int, str]]) -> list[Facet]:
     return [Facet(journal, n) for journal, n in ordered[: FACET_SIZE["journal"]]]
 
 
+def _ordered_ids(rows: list[tuple], fields: list[str], sort: Sort) -> list[int]:
+    """``rows`` (pk first, then ``fields``) in the order ``sort`` names, ids only.
+
+    Sorting a few thousand small tuples here is cheaper than having the database read
+    every matching post again just to order it.
+    """
+    ordered = list(rows)
+    for name in reversed(sort.order_by):
+        descending = name.startswith("-")
+        column = name.lstrip("-")
+        index = 0 if column in ("id", "pk") else 1 + fields.index(column)
+        ordered.sort(key=lambda row, i=index: row[i], reverse=descending)
+    return [row[0] for row in ordered]
+
+
 def run_search(
     query: ParsedQuery, filters: Filters, *, sort: str, page: str | None, per_page: int
 ) -> SearchResults:
     """One page of results with facet counts, in six queries at most, whatever the size.
 
     The full-text index is asked once for every matching post, best first; one query then
-    keeps those that are visible and pass the filters (and gives the journal counts); the
-    page, the snippets and the two term facets work on that id list.
+    keeps those that are visible and pass the filters, with what sorting and the journal
+    counts need; the page, the snippets and the two term facets work on that id list.
     """
     if sort not in SORTS or (sort == "relevance" and not query.groups):
         sort = DEFAULT_SORT if query.groups else "newest"
@@ -155,23 +172,23 @@ def run_search(
         with connection.cursor() as cursor:
             ranked = engine.ranked_ids(cursor, query)
         posts = posts.filter(pk__in=engine.id_list(ranked))
-    rows = list(posts.order_by().values_list("pk", "journal_abbrev"))
-    allowed = [pk for pk, _journal in rows]
+    sort_fields = [
+        name.lstrip("-")
+        for name in SORTS[sort].order_by
+        if name.lstrip("-") not in ("search_rank", "id", "pk") and sort != "relevance"
+    ]
+    fields = ["journal_abbrev", *dict.fromkeys(sort_fields)]
+    rows = list(posts.order_by().values_list("pk", *fields))
+    allowed = [row[0] for row in rows]
 
     if sort == "relevance":
         keep = set(allowed)
-        page_obj = Paginator([pk for pk in ranked if pk in keep], per_page).get_page(page)
-        by_pk = Post.objects.select_related("posted_by").in_bulk(list(page_obj.object_list))
-        page_obj.object_list = [by_pk[pk] for pk in page_obj.object_list if pk in by_pk]
+        ordered = [pk for pk in ranked if pk in keep]
     else:
-        ordered = (
-            Post.objects.filter(pk__in=engine.id_list(allowed))
-            .select_related("posted_by")
-            .order_by(*SORTS[sort].order_by)
-        )
-        paginator = Paginator(ordered, per_page)
-        paginator.count = len(allowed)
-        page_obj = paginator.get_page(page)
+        ordered = _ordered_ids(rows, fields, SORTS[sort])
+    page_obj = Paginator(ordered, per_page).get_page(page)
+    by_pk = Post.objects.select_related("posted_by").in_bulk(list(page_obj.object_list))
+    page_obj.object_list = [by_pk[pk] for pk in page_obj.object_list if pk in by_pk]
 
     results = SearchResults(query=query, filters=filters, sort=sort, page_obj=page_obj)
     if query.groups and page_obj.object_list:
@@ -180,7 +197,8 @@ def run_search(
         for post in page_obj:
             post.search_snippet = render_snippet(snippets.get(post.pk, ""))
     if allowed:
-        results.facets = {"journal": _journal_facet(rows), **_term_facets(engine, allowed)}
+        journals = [(row[0], row[1]) for row in rows]
+        results.facets = {"journal": _journal_facet(journals), **_term_facets(engine, allowed)}
     return results
 
 

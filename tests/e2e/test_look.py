@@ -18,7 +18,10 @@ def look_site(live_site):
         display_name="Dr Maria Sanchez",
         is_staff=True,
         is_superuser=True,
-        role="radiologist",
+        role="attending",
+        subspecialty="interventional",
+        city="Boston",
+        country="US",
         institution="University Hospital, Reading Room 3",
         bio="Interventional radiologist. CT-guided lung biopsy, air embolism, ablation.",
     )
