@@ -148,7 +148,7 @@ def test_home_lists_newest_posts_first_with_journal_year_poster_and_views(client
     assertContains(response, "12 views")
     assertContains(response, "0 views")
     assertContains(response, f'by <a href="{user.get_absolute_url()}">Dr Grace Hopper</a>')
-    assertContains(response, "Posted from PubMed on")
+    assertContains(response, "Posted on <time")
     assert newer.title in body
 
 

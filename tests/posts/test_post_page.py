@@ -28,7 +28,8 @@ def test_published_is_the_articles_date_apart_from_posted_on_radrounds(client, p
     response = _page(client, post)
 
     assertContains(response, "<dt>Published</dt><dd>2015 Dec 25</dd>", html=True)
-    assertContains(response, "<dt>Posted on radRounds</dt>")
+    assertContains(response, "<dt>On radRounds</dt>")
+    assertContains(response, "Posted on <time")
     assertContains(response, post.created_at.strftime("%-d %b %Y"))
 
 
