@@ -106,6 +106,13 @@ class PostgresBackend:
         cursor.execute(f"SELECT post_id FROM {TABLE} ORDER BY post_id")
         return [row[0] for row in cursor.fetchall()]
 
+    def matching(self, queryset, query: ParsedQuery):
+        """``queryset`` narrowed to posts matching ``query`` (the GIN index answers it)."""
+        sql, params = tsquery(query)
+        return queryset.filter(
+            pk__in=RawSQL(f"SELECT post_id FROM {TABLE} WHERE document @@ {sql}", params)
+        )
+
     def ranked_ids(self, cursor, query: ParsedQuery) -> list[int]:
         """Every matching post, best first (``ts_rank_cd`` with the column weights)."""
         sql, params = tsquery(query)

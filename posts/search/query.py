@@ -73,6 +73,15 @@ class ParsedQuery:
         """What was searched for, for "only its first words were used" notices."""
         return [group[0][0].text for group in self.groups]
 
+    @property
+    def terms(self) -> list[str]:
+        """The words searched for (empty when there is nothing to search)."""
+        return self.shown_terms or ([self.text] if self.lookup else [])
+
+    @classmethod
+    def parse(cls, raw: str) -> ParsedQuery:
+        return parse_query(raw)
+
 
 def fold(text: str) -> str:
     """Accents off (``Nägele`` -> ``Nagele``), as both engines index text."""

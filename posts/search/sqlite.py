@@ -68,6 +68,13 @@ class SqliteBackend:
         cursor.execute(f"SELECT rowid FROM {TABLE} ORDER BY rowid")
         return [row[0] for row in cursor.fetchall()]
 
+    def matching(self, queryset, query: ParsedQuery):
+        """``queryset`` narrowed to posts matching ``query`` (one self-contained subquery)."""
+        expression = match_expression(query)
+        return queryset.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
+        )
+
     def ranked_ids(self, cursor, query: ParsedQuery) -> list[int]:
         """Every matching post, best first (bm25 with the column weights)."""
         weights = ", ".join(str(WEIGHTS[c]) for c in COLUMNS)

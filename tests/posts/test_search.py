@@ -454,3 +454,15 @@ def test_an_import_is_searchable_and_a_refresh_follows_pubmed(client, pubmed_fil
         "Renamed upstream: glioma margins."
     ]
     assert _titles(search(client, '"multifocal skeletal tuberculosis involving"')) == []
+
+
+def test_search_posts_gives_other_callers_the_matching_visible_posts():
+    from posts.search import SearchQuery, search_posts
+
+    spine = PostFactory(title="Spinal injections.", mesh_terms=[])
+    PostFactory(title="Knee.", mesh_terms=[], abstract=_abstract("Cartilage."))
+    PostFactory(title="Hidden spine.", is_hidden=True)
+
+    assert list(search_posts(SearchQuery.parse("spine"))) == [spine]
+    assert SearchQuery.parse("spine").terms == ["spine"]
+    assert not SearchQuery.parse("  ").terms
