@@ -33,6 +33,7 @@ def look_site(live_site):
 PAGES = {
     "home": "/",
     "post": None,  # the seed article, found at run time
+    "post-imported": "/posts/pmid/30819493/",  # MeSH chips, keywords, related posts
     "search": "/search/?q=lung+biopsy&type=Journal+Article",
     "profile": "/members/reader/",
     "admin-posts": "/admin/posts/post/",
