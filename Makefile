@@ -44,8 +44,12 @@ demo: migrate
 # stops both. The worker is a background job of this shell, so it ignores the
 # terminal's SIGINT and is stopped by the EXIT trap instead (SIGTERM: it finishes
 # the task in hand first).
+# What `make run` prints is what runserver binds; 0.0.0.0 means every interface.
+SERVE_NOTE := $(if $(filter 0.0.0.0 ::,$(HOST)),(all interfaces; on this machine http://127.0.0.1:$(PORT)/),)
+
 run: demo
-	@echo "radRounds: http://$(HOST):$(PORT)/ (web server + background worker; Ctrl-C stops both)"
+	@echo "radRounds: http://$(HOST):$(PORT)/ $(SERVE_NOTE)"
+	@echo "(web server + background worker; Ctrl-C stops both; set HOST= and PORT= to change)"
 	@$(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -71,6 +71,9 @@ class PostAdminForm(forms.ModelForm):
             "pages",
             "pub_date",
             "pub_year",
+            "pub_model",
+            "article_date",
+            "publication_status",
             "language",
             "copyright",
         )

@@ -7,6 +7,7 @@ from posts.views import (
     engagement,
     notifications,
     reading,
+    search,
     sponsors,
 )
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("discussed/", reading.discussed, name="discussed"),
     path("following/", reading.following, name="following"),
     path("saved/", engagement.saved, name="saved"),
-    path("search/", reading.search, name="search"),
+    path("search/", search.search, name="search"),
     path("posts/pmid/<int:pmid>/", reading.by_pmid, name="by_pmid"),
     path("posts/<int:pk>/cite.ris", citing.ris, name="cite_ris"),
     path("posts/<int:pk>/cite.bib", citing.bibtex, name="cite_bib"),

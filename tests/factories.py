@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from posts.models import Comment, Post
+from posts.services.search_index import post_index
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,8 +20,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class PostFactory(factory.django.DjangoModelFactory):
+    """A post written the way the site writes them: saved, then indexed for search."""
+
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Imaging-guided spinal injections, part {n}.")
     journal_title = (
@@ -58,6 +62,11 @@ class PostFactory(factory.django.DjangoModelFactory):
     mesh_terms = factory.LazyFunction(
         lambda: [{"descriptor": "Low Back Pain", "major": True, "qualifiers": ["diagnosis"]}]
     )
+
+    @factory.post_generation
+    def search_index(post, create, extracted, **kwargs):
+        if create:
+            post_index(post=post)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,7 @@ from posts.models.notifications import (
 from posts.models.pages import SitePage
 from posts.models.post import Post, PostDailyViews, PostQuerySet, author_display_name
 from posts.models.sponsor import Sponsor
+from posts.models.terms import PostTerm
 
 __all__ = [
     "Comment",
@@ -29,6 +30,7 @@ __all__ = [
     "PostLike",
     "PostQuerySet",
     "PostRead",
+    "PostTerm",
     "SavedPost",
     "SitePage",
     "Sponsor",

@@ -3,17 +3,22 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Case, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
 from posts.markup import plain_text
+from posts.pubmed.citation import CitationParts, citation_line
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 PUBMED_SEARCH_URL = "https://pubmed.ncbi.nlm.nih.gov/?term={term}"
 DOI_URL = "https://doi.org/{doi}"
 PMC_URL = "https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"
+AUTHORS_SHOWN = 6
+# How much each shared term adds to another post's relatedness (see related_to).
+RELATED_WEIGHTS = {"major": 8, "major_minor": 4, "keyword": 4, "minor": 1}
 
 
 class PostQuerySet(models.QuerySet):
@@ -40,6 +45,45 @@ class PostQuerySet(models.QuerySet):
             recent_score=100 * models.F("views_today")
             + 10 * models.F("views_week")
             + models.F("views_month")
+        )
+
+    def related_to(self, post, *, limit=5):
+        """Visible posts sharing ``post``'s MeSH terms or keywords, most related first.
+
+        Shared MeSH major topics count most, then keywords, then other MeSH terms; one
+        query over the term rows however many terms either post has.
+        """
+        major = [m["descriptor"].lower() for m in post.mesh_terms if m.get("major")]
+        minor = [m["descriptor"].lower() for m in post.mesh_terms if not m.get("major")]
+        keywords = [k.lower() for k in post.keywords]
+        if not (major or minor or keywords):
+            return self.none()
+        mesh, keyword = "mesh", "keyword"
+        weight = Case(
+            When(
+                terms__kind=mesh,
+                terms__key__in=major,
+                terms__major=True,
+                then=Value(RELATED_WEIGHTS["major"]),
+            ),
+            When(
+                terms__kind=mesh, terms__key__in=major, then=Value(RELATED_WEIGHTS["major_minor"])
+            ),
+            When(
+                terms__kind=keyword, terms__key__in=keywords, then=Value(RELATED_WEIGHTS["keyword"])
+            ),
+            When(terms__kind=mesh, terms__key__in=minor, then=Value(RELATED_WEIGHTS["minor"])),
+            default=Value(0),
+        )
+        return (
+            self.visible()
+            .exclude(pk=post.pk)
+            .filter(
+                Q(terms__kind=mesh, terms__key__in=major + minor)
+                | Q(terms__kind=keyword, terms__key__in=keywords)
+            )
+            .annotate(relatedness=Sum(weight))
+            .order_by("-relatedness", "-created_at", "-id")[:limit]
         )
 
     def popular(self, *, limit=5, today=None):
@@ -83,6 +127,23 @@ class Post(models.Model):
         "publication date", max_length=60, blank=True, help_text="As PubMed shows it: 2007 Nov-Dec"
     )
     pub_year = models.PositiveSmallIntegerField("year", null=True, blank=True, db_index=True)
+    # What decides which date PubMed's citation leads with (see posts.pubmed.citation).
+    pub_model = models.CharField(
+        "publication model",
+        max_length=30,
+        blank=True,
+        help_text="PubMed's PubModel: Print, Print-Electronic, Electronic, Electronic-Print, "
+        "Electronic-eCollection.",
+    )
+    article_date = models.CharField(
+        "electronic publication date",
+        max_length=30,
+        blank=True,
+        help_text="As PubMed shows it: 2019 Jan 26",
+    )
+    publication_status = models.CharField(
+        max_length=20, blank=True, help_text="PubMed's: ppublish, epublish or aheadofprint."
+    )
     language = models.CharField(max_length=20, blank=True)
     publication_types = models.JSONField(default=list, blank=True)
     # [{"descriptor": "Low Back Pain", "major": true, "qualifiers": ["diagnosis"]}]
@@ -123,6 +184,11 @@ class Post(models.Model):
             models.Index(
                 fields=["is_hidden", "-last_commented_at"], name="posts_post_discussed_idx"
             ),
+            # "Most viewed" walks this in order instead of reading every matching post.
+            models.Index(fields=["-view_count", "-created_at"], name="posts_post_most_viewed"),
+            models.Index(
+                fields=["-comment_count", "-created_at"], name="posts_post_most_discussed"
+            ),
         ]
 
     def __str__(self):
@@ -145,12 +211,56 @@ class Post(models.Model):
         return plain_text(self.title)
 
     @property
+    def journal_name(self) -> str:
+        """The journal's title without NLM's subtitle ("Radiographics : a review ...")."""
+        title = self.journal_title.split(" : ")[0].strip()
+        return title[:1].upper() + title[1:] if title else self.journal_abbrev
+
+    @property
     def author_names(self) -> list[str]:
         return [author_display_name(a) for a in self.authors]
 
     @property
     def author_line(self) -> str:
         return ", ".join(self.author_names)
+
+    @cached_property
+    def credits(self) -> tuple[list[dict], list[str]]:
+        """Authors with numbered affiliations, as PubMed lists them.
+
+        ``([{"name": "Fritz J", "numbers": [1]}, ...], ["Department of ...", ...])``; an
+        affiliation shared by several authors is listed (and numbered) once.
+        """
+        affiliations: list[str] = []
+        authors = []
+        for author in self.authors:
+            numbers = []
+            for affiliation in author.get("affiliations") or []:
+                if not affiliation:
+                    continue
+                if affiliation not in affiliations:
+                    affiliations.append(affiliation)
+                numbers.append(affiliations.index(affiliation) + 1)
+            authors.append({"name": author_display_name(author), "numbers": numbers})
+        return authors, affiliations
+
+    @property
+    def authors_shown(self) -> list[dict]:
+        """The authors shown before "more": all of a short list, the first six of a long one."""
+        authors = self.credits[0]
+        return authors if len(authors) <= AUTHORS_SHOWN + 2 else authors[:AUTHORS_SHOWN]
+
+    @property
+    def authors_more(self) -> list[dict]:
+        return self.credits[0][len(self.authors_shown) :]
+
+    @property
+    def has_major_terms(self) -> bool:
+        return any(m.get("major") for m in self.mesh_terms)
+
+    @property
+    def affiliations(self) -> list[str]:
+        return self.credits[1]
 
     @property
     def first_affiliation(self) -> str:
@@ -161,19 +271,28 @@ class Post(models.Model):
         return ""
 
     @property
+    def citation_parts(self) -> CitationParts:
+        return CitationParts(
+            journal=self.journal_abbrev or self.journal_title,
+            pub_date=self.pub_date,
+            volume=self.volume,
+            issue=self.issue,
+            pages=self.pages,
+            doi=self.doi,
+            pub_model=self.pub_model,
+            article_date=self.article_date,
+            publication_status=self.publication_status,
+        )
+
+    @property
     def citation(self) -> str:
         """The citation as PubMed prints it: ``Radiographics. 2007 Nov-Dec;27(6):1751-71.``"""
-        journal = self.journal_abbrev or self.journal_title
-        source = self.volume
-        if self.issue:
-            source += f"({self.issue})"
-        when = self.pub_date
-        if source:
-            when = f"{when};{source}" if when else source
-        if self.pages:
-            when = f"{when}:{self.pages}" if when else self.pages
-        parts = [p.rstrip(".") for p in (journal, when) if p]
-        return ". ".join(parts) + "." if parts else ""
+        return citation_line(self.citation_parts)
+
+    @property
+    def published(self) -> str:
+        """When the article counts as published (the date PubMed's citation leads with)."""
+        return self.citation_parts.lead_date
 
     @property
     def abstract_text(self) -> str:

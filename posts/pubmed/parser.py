@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from html import escape
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -129,6 +130,28 @@ def _pub_date(pub_date: Element | None) -> tuple[str, int | None]:
     return shown, int(year) if year.isascii() and year.isdigit() else None
 
 
+def _article_date(article: Element) -> str:
+    """The electronic publication date as PubMed shows it (``2019 Jan 26``), or ``""``."""
+    for element in article.findall("ArticleDate"):
+        if element.get("DateType", "Electronic") == "Electronic":
+            shown, _year = _pub_date(element)
+            return shown
+    return ""
+
+
+def _journal_abbrev(citation: Element, journal: Element | None) -> str:
+    """PubMed cites the journal by its ``MedlineTA`` (``Am J Surg``).
+
+    Only a record without one falls back to the ISO abbreviation, written the way
+    MedlineTA is (older ISO forms carry full stops: ``Am. J. Surg.``).
+    """
+    medline_ta = _text(citation.find("MedlineJournalInfo/MedlineTA"))
+    if medline_ta or journal is None:
+        return medline_ta
+    iso = _text(journal.find("ISOAbbreviation"))
+    return norm_space(re.sub(r"\.(?=\s|$)", "", iso))
+
+
 def _author(element: Element) -> Author | None:
     if element.get("ValidYN", "Y").upper() == "N":
         return None
@@ -232,12 +255,15 @@ def _parse_article(article_element: Element) -> PubmedRecord:
         for author in (_author(element) for element in article.findall("AuthorList/Author"))
         if author is not None
     )
+    # Records from before 2014 may carry one affiliation on the article instead of one
+    # per author; PubMed shows it as the first author's.
+    article_affiliation = _text(article.find("Affiliation"))
+    if article_affiliation and authors and not any(a.affiliations for a in authors):
+        authors = (replace(authors[0], affiliations=(article_affiliation,)), *authors[1:])
 
     journal = article.find("Journal")
     journal_title = _text(journal.find("Title")) if journal is not None else ""
-    journal_abbrev = _text(citation.find("MedlineJournalInfo/MedlineTA"))
-    if not journal_abbrev and journal is not None:
-        journal_abbrev = _text(journal.find("ISOAbbreviation"))
+    journal_abbrev = _journal_abbrev(citation, journal)
     issue_element = journal.find("JournalIssue") if journal is not None else None
     volume = _text(issue_element.find("Volume")) if issue_element is not None else ""
     issue = _text(issue_element.find("Issue")) if issue_element is not None else ""
@@ -269,6 +295,9 @@ def _parse_article(article_element: Element) -> PubmedRecord:
         keywords=tuple(dict.fromkeys(_texts(citation.findall("KeywordList/Keyword")))),
         doi=_doi(article, article_element),
         pmcid=_article_id(article_element, "pmc"),
+        pub_model=norm_space(article.get("PubModel")),
+        article_date=_article_date(article),
+        publication_status=_text(article_element.find("PubmedData/PublicationStatus")),
     )
 
 

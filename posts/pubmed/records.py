@@ -91,6 +91,10 @@ class PubmedRecord:
     keywords: tuple[str, ...]
     doi: str
     pmcid: str
+    # How PubMed builds the citation's dates (see posts.pubmed.citation).
+    pub_model: str = ""  # Article/@PubModel: Print, Print-Electronic, Electronic ...
+    article_date: str = ""  # ArticleDate DateType="Electronic", shown as "2019 Jan 26"
+    publication_status: str = ""  # PubmedData/PublicationStatus: ppublish, epublish, aheadofprint
 
 
 @dataclass(frozen=True)

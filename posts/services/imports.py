@@ -11,6 +11,7 @@ from django.utils import timezone
 from posts.models import Post
 from posts.pubmed.client import EutilsClient
 from posts.pubmed.records import FetchResult, ParsedSet, PubmedRecord
+from posts.services.search_index import post_index
 
 
 class ImportAction(models.TextChoices):
@@ -76,6 +77,9 @@ def record_fields(record: PubmedRecord) -> dict:
         "keywords": list(record.keywords),
         "doi": record.doi,
         "pmcid": record.pmcid,
+        "pub_model": record.pub_model,
+        "article_date": record.article_date,
+        "publication_status": record.publication_status,
     }
 
 
@@ -98,6 +102,7 @@ def post_import(*, record: PubmedRecord, posted_by=None) -> ImportOutcome:
             post.refreshed_at = timezone.now()
             post.full_clean(validate_unique=False)
             post.save()
+            post_index(post=post)
     except ValidationError as error:
         return ImportOutcome(ImportAction.FAILED, record.pmid, _validation_message(error))
     except IntegrityError:

@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 
 from posts.comment_forms import CommentForm
 from posts.models import Post
-from posts.search import SearchQuery, search_posts
 from posts.selectors import discussed_posts, discussion_page, following_posts, with_member_state
 from posts.services.viewing import post_view_record
 from posts.views.badges import post_badge_snippet
@@ -43,15 +42,6 @@ def following(request):
 
 
 @require_safe
-def search(request):
-    query = SearchQuery.parse(request.GET.get("q", ""))
-    page_obj = None
-    if query.terms:
-        page_obj = _page(request, search_posts(query, user=request.user))
-    return render(request, "posts/search.html", {"query": query, "page_obj": page_obj})
-
-
-@require_safe
 def detail(request, pk: int, slug: str | None = None):
     """A post and one page of its discussion.
 
@@ -74,6 +64,7 @@ def detail(request, pk: int, slug: str | None = None):
         "post": post,
         "discussion": discussion_page(post=post, user=request.user, page=request.GET.get("page")),
         "badge_snippet": "" if post.is_hidden else post_badge_snippet(request, post),
+        "related": list(Post.objects.related_to(post, limit=settings.RELATED_POSTS)),
     }
     if request.user.is_authenticated:
         context["comment_form"] = CommentForm()

@@ -63,7 +63,10 @@ def test_admin_imports_two_pmids_and_opens_the_new_post(
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Magnetic studies of Chromatium")
     expect(
-        page.get_by_text("Biochim Biophys Acta. 1976 Sep 28;446(1):179-91.", exact=True)
+        page.get_by_text(
+            "Biochim Biophys Acta. 1976 Sep 28;446(1):179-91. doi: 10.1016/0005-2795(76)90109-4.",
+            exact=True,
+        )
     ).to_be_visible()
     assert Post.objects.get(pmid=9997).posted_by == site_admin
 

@@ -47,7 +47,7 @@ def test_visitor_searches_opens_a_post_and_is_counted(demo_site, page, new_page,
 
 def test_post_page_fits_a_phone_and_is_keyboard_usable(demo_site, new_page, screenshot):
     phone = new_page(width=360, height=740)
-    post = Post.objects.get(pmid=27797938)  # long title, structured abstract, MeSH terms
+    post = Post.objects.get(pmid=30819493)  # long title, structured abstract, MeSH terms
     phone.goto(demo_site.url + post.get_absolute_url())
 
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -1,7 +1,7 @@
 from http import HTTPStatus
 
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from posts.models import Post
 from tests.factories import PostFactory
@@ -17,13 +17,33 @@ def admin_client_(client, staff_user):
     return client
 
 
-def test_changelist_shows_title_pmid_journal_year_views_and_hidden(admin_client_):
-    PostFactory(title="Spinal injections.", pmid=18025516, journal_abbrev="Radiographics")
+def test_changelist_shows_title_pmid_journal_year_views_and_poster(admin_client_, staff_user):
+    staff_user.display_name = "Dr Ada Lovelace"
+    staff_user.save()
+    PostFactory(
+        title="Spinal <i>in vivo</i> injections.",
+        pmid=18025516,
+        journal_abbrev="Radiographics",
+        posted_by=staff_user,
+    )
 
     response = admin_client_.get(CHANGELIST)
 
-    for text in ("Spinal injections.", "18025516", "Radiographics", "2007", "Hidden", "Views"):
+    for text in ("Spinal <i>in vivo</i> injections.", "18025516", "Radiographics", "2007"):
         assertContains(response, text)
+    assertContains(response, '<td class="field-poster">Dr Ada Lovelace</td>', html=True)
+
+
+def test_changelist_labels_hidden_posts_and_only_those(admin_client_):
+    PostFactory(title="Shown.")
+    PostFactory(title="Taken down.", is_hidden=True)
+
+    response = admin_client_.get(CHANGELIST)
+
+    # Each label appears twice: in the status column and under the title for phones.
+    assertContains(response, '<span class="post-status post-status--hidden">Hidden</span>', 2)
+    assertContains(response, '<span class="post-status">Visible</span>', 2)
+    assertNotContains(response, "icon-no.svg")
 
 
 @pytest.mark.parametrize("query", ["spinal", "18025516", "10.1148/rg.276075023", "niemeyer"])

@@ -30,7 +30,7 @@ def handwritten(demo):
 
 @pytest.fixture
 def imported(demo):
-    return Post.objects.get(pmid=27797938)
+    return Post.objects.get(pmid=17905894)
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_vancouver_citation_of_the_seed_post(handwritten):
 
 def test_citations_of_an_imported_post_carry_its_doi_and_pmid(imported):
     assert citations.ama(imported).endswith(f"doi:{imported.doi}")
-    assert citations.vancouver(imported).endswith(f"doi: {imported.doi}. PMID: 27797938.")
+    assert citations.vancouver(imported).endswith(f"doi: {imported.doi}. PMID: 17905894.")
 
 
 def test_ris_round_trips_through_rispy_with_every_field(client, full_post):
@@ -199,7 +199,7 @@ def test_highwire_tags_on_a_pubmed_post(client, imported):
     tags = metas(client.get(imported.get_absolute_url(), **BROWSER))
     names = [name for name, _ in tags]
 
-    assert ("citation_pmid", "27797938") in tags
+    assert ("citation_pmid", "17905894") in tags
     assert ("citation_doi", imported.doi) in tags
     assert ("citation_title", imported.title_text) in tags
     assert ("citation_journal_title", imported.journal_title) in tags

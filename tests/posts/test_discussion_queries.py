@@ -62,9 +62,10 @@ def test_post_page_query_count_does_not_grow_with_comments(signed_in, django_ass
         client.force_login(reader)
     empty = PostFactory()
     baseline = repeat_view_queries(client, empty.get_absolute_url())
-    # Post, sponsors, popular list and one page of the discussion (+ the view mark with
-    # the database cache); a member adds their session, account, comment likes and bell.
-    expected = 4 + (0 if _redis() else 1) + (4 if signed_in else 0)
+    # Post, sponsors, related posts, popular list and one page of the discussion (+ the
+    # view mark with the database cache); a member adds their session, account, comment
+    # likes and bell.
+    expected = 5 + (0 if _redis() else 1) + (4 if signed_in else 0)
     assert len(baseline) == expected, "\n".join(baseline)
 
     for size in (10, 500, 1000):
