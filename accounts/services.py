@@ -164,13 +164,16 @@ def account_delete(*, user: User) -> None:
     Deleting the row cascades to email addresses, authenticators and sessions'
     owners; ``Post.posted_by`` and ``Comment.author`` are ``SET_NULL`` and the posts
     and comments are marked as left, so they show "Former member". Likes, saves and
-    follows go with the account (their counters first).
+    follows go with the account (their counters first). Reports the member sent stay
+    on record for the moderators, linked to nobody.
     Avatar files go once the deletion is committed.
     """
     from posts.services.engagement import member_engagement_remove
+    from posts.services.reports import reports_forget_reporter
 
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
     member_engagement_remove(user=user)
+    reports_forget_reporter(user=user)
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

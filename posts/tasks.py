@@ -6,6 +6,7 @@ Thin wrappers: the work is in ``posts.services``.
 from django_tasks import task
 
 from posts.services.notifications import notification_email_send, notification_emails_schedule
+from posts.services.reports import reports_alert_moderators
 from posts.services.sponsors import sponsor_stats_flush
 
 
@@ -22,3 +23,8 @@ def notification_email_send_task(recipient_id: int, post_id: int) -> str:
 @task()
 def sponsor_stats_flush_task() -> int:
     return sponsor_stats_flush()
+
+
+@task()
+def reports_alert_moderators_task() -> int:
+    return reports_alert_moderators()
