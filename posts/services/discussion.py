@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from posts import comment_text
 from posts.models import Comment, Post
+from posts.services.achievements import badges_for_comment
 from posts.services.statements import (
     ModeratedItem,
     restoration_notice_send,
@@ -132,6 +133,7 @@ def comment_create(
 
     post_follow_set(user=author, post=post, following=True)
     notifications_for_comment(comment=comment, replied_to=parent, mentioned=mentioned)
+    badges_for_comment(author_id=author.pk)
     return comment, True
 
 

@@ -39,6 +39,7 @@ from posts.models.reports import (
     ReportStatus,
 )
 from posts.services import moderation
+from posts.services.achievements import badge_for_upheld_report
 from posts.services.report_emails import (
     moderators_alert_send,
     report_decision_send,
@@ -575,6 +576,7 @@ def report_resolve(*, report: Report, by, note: str, whole_item: bool = False, n
         moderation.item_hide(kind=report.kind, item=item, by=by, reason=note)
         _item_events(report, ReportEventAction.HIDDEN, by=by, note=note, now=now)
     for each in outcome.done:
+        badge_for_upheld_report(reporter_id=each.reporter_id)
         report_decision_send(report=each)
     return outcome
 
