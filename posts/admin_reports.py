@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from posts.models import Report, ReportEvent, ReportKind, ReportStatus
 from posts.report_forms import ModeratorNoteForm
 from posts.services.moderation import HIDE_PERMISSIONS
-from posts.services.reports import (
+from posts.services.report_queue import (
     ReportConflict,
     report_claim,
     report_dismiss,

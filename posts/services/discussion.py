@@ -19,7 +19,7 @@ from posts.services.achievements import badges_for_comment
 from posts.services.statements import (
     ModeratedItem,
     restoration_notice_send,
-    statement_of_reasons_send,
+    statement_after_hiding,
 )
 from radrounds.ratelimit import Rate, rate_limit_hit
 
@@ -222,15 +222,14 @@ def comments_hide(*, comments, by, reason: str, pending_review: bool = False) ->
     newly = [c for c in rows if not c.is_hidden]
     _recount_posts(newly, change=-1)
     for comment in rows:
-        confirmed = comment.is_hidden and comment.hidden_pending_review and not pending_review
-        if comment in newly or confirmed:
-            statement_of_reasons_send(
-                author=comment.author,
-                item=comment_moderated_item(comment),
-                reason=reason,
-                pending_review=pending_review,
-                confirmed=confirmed,
-            )
+        statement_after_hiding(
+            author=comment.author,
+            item=comment_moderated_item(comment),
+            was_hidden=comment.is_hidden,
+            was_pending=comment.hidden_pending_review,
+            reason=reason,
+            pending=pending_review,
+        )
     return len(rows)
 
 

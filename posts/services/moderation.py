@@ -25,7 +25,7 @@ from posts.services.discussion import comments_hide, comments_unhide
 from posts.services.statements import (
     ModeratedItem,
     restoration_notice_send,
-    statement_of_reasons_send,
+    statement_after_hiding,
 )
 
 # Which permission hiding or restoring each kind of item takes.
@@ -68,14 +68,14 @@ def posts_hide(*, posts, by, reason: str = "", pending_review: bool = False) -> 
         hidden_pending_review=pending_review,
     )
     for post in rows:
-        confirmed = post.is_hidden and post.hidden_pending_review and not pending_review
-        if (not post.is_hidden or confirmed) and post.posted_by_id != getattr(by, "pk", None):
-            statement_of_reasons_send(
+        if post.posted_by_id != getattr(by, "pk", None):
+            statement_after_hiding(
                 author=post.posted_by,
                 item=post_moderated_item(post),
+                was_hidden=post.is_hidden,
+                was_pending=post.hidden_pending_review,
                 reason=reason,
-                pending_review=pending_review,
-                confirmed=confirmed,
+                pending=pending_review,
             )
     return len(rows)
 
@@ -110,17 +110,14 @@ def profiles_hide(*, members, reason: str, pending_review: bool = False) -> int:
         profile_hidden_pending_review=pending_review,
     )
     for member in rows:
-        confirmed = (
-            member.profile_hidden and member.profile_hidden_pending_review and not pending_review
+        statement_after_hiding(
+            author=member,
+            item=profile_moderated_item(member),
+            was_hidden=member.profile_hidden,
+            was_pending=member.profile_hidden_pending_review,
+            reason=reason,
+            pending=pending_review,
         )
-        if not member.profile_hidden or confirmed:
-            statement_of_reasons_send(
-                author=member,
-                item=profile_moderated_item(member),
-                reason=reason,
-                pending_review=pending_review,
-                confirmed=confirmed,
-            )
     return len(rows)
 
 

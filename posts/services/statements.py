@@ -53,6 +53,20 @@ def statement_of_reasons_send(
     )
 
 
+def statement_after_hiding(
+    *, author, item: ModeratedItem, was_hidden: bool, was_pending: bool, reason: str, pending: bool
+) -> bool:
+    """The statement owed after a hiding call, given the item's state before it: one
+    when it was visible (newly hidden), or when a moderator has now decided that an
+    item hidden pending review stays hidden. Nothing for a re-hide of a decided item."""
+    confirmed = was_hidden and was_pending and not pending
+    if was_hidden and not confirmed:
+        return False
+    return statement_of_reasons_send(
+        author=author, item=item, reason=reason, pending_review=pending, confirmed=confirmed
+    )
+
+
 def restoration_notice_send(*, author, item: ModeratedItem) -> bool:
     """Email ``author`` that ``item`` is visible again."""
     return _send(

@@ -49,9 +49,7 @@ def test_a_member_reports_a_comment_and_a_moderator_decides_it(
     # The member reports the comment from beside it.
     member = new_page()
     sign_in(member, live_site, "ana", post.get_absolute_url())
-    member.locator(f"#comment-{comment.pk}").get_by_role(
-        "link", name="Report this comment"
-    ).click()
+    member.locator(f"#comment-{comment.pk}").get_by_role("link", name="Report this comment").click()
     expect(member.get_by_role("heading", name="Report an Issue")).to_be_visible()
     expect(member.get_by_text("A comment by Carl Jensen")).to_be_visible()
     member.get_by_label("Abusive or offensive").check()

@@ -12,7 +12,8 @@ from posts.models import Comment, MemberBadge
 from posts.services.achievements import badges_recompute
 from posts.services.discussion import comment_create, comment_delete, comments_hide
 from posts.services.engagement import comment_like_set, post_like_set
-from posts.services.reports import ReportTarget, report_dismiss, report_resolve, report_submit
+from posts.services.report_queue import report_dismiss, report_resolve
+from posts.services.reports import ReportTarget, report_submit
 from tests.factories import CommentFactory, PostFactory, UserFactory, moderator
 from tests.posts.test_discussion_concurrency import client_for, in_parallel
 

@@ -12,15 +12,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 from posts.models import Comment, Post, Report
 from posts.services.discussion import comment_create, comments_hide
 from posts.services.moderation import posts_hide, profiles_hide
-from posts.services.reports import (
-    ReportTarget,
-    ReportUnavailable,
+from posts.services.report_queue import (
     report_dismiss,
     report_hide_item,
     report_resolve,
     report_restore_item,
-    report_submit,
 )
+from posts.services.reports import ReportTarget, ReportUnavailable, report_submit
 from tests.factories import CommentFactory, PostFactory, UserFactory, moderator, verified_member
 
 pytestmark = pytest.mark.django_db

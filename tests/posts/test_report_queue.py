@@ -18,16 +18,14 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from posts.models import Comment, MemberBadge, Post, Report, ReportEvent
-from posts.services.reports import (
+from posts.services.report_queue import (
     ReportConflict,
-    ReportTarget,
     report_claim,
     report_dismiss,
     report_hide_item,
     report_resolve,
-    report_submit,
-    reports_alert_moderators,
 )
+from posts.services.reports import ReportTarget, report_submit, reports_alert_moderators
 from tests.factories import (
     MODERATOR_PERMISSIONS,
     CommentFactory,

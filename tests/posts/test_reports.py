@@ -13,7 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.services import account_delete
 from posts.models import Report, ReportEvent
-from posts.services.reports import ReportTarget, report_dismiss, report_resolve, report_submit
+from posts.services.report_queue import report_dismiss, report_resolve
+from posts.services.reports import ReportTarget, report_submit
 from posts.views.reports import SENT_SESSION_KEY
 from tests.factories import (
     CommentFactory,
