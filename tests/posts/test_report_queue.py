@@ -341,6 +341,19 @@ def test_the_queue_filters_by_status_reason_and_item_type(query, expected):
     assert {getattr(r, attribute) for r in response.context["cl"].result_list} == expected
 
 
+def test_the_open_count_links_to_every_open_report_of_that_item():
+    mod = moderator()
+    post = PostFactory()
+    same = [open_report(post), open_report(post)]
+    open_report(PostFactory())
+    listed = signed_in(mod).get(CHANGELIST)
+    assertContains(listed, f"item_key=post%3A{post.pk}")
+
+    response = signed_in(mod).get(CHANGELIST, {"item_key": f"post:{post.pk}", "status": "waiting"})
+
+    assert [r.pk for r in response.context["cl"].result_list] == [r.pk for r in same]
+
+
 def test_the_queue_searches_reporters_items_and_details():
     mod = moderator()
     open_report(PostFactory(title="Facet joints."), description="wrong dosage table")
