@@ -148,8 +148,11 @@ class ModeratorNoteForm(forms.Form):
         note.help_text = self.HELP.get(action, "")
         if action in self.LIMITS:
             note.widget.attrs["maxlength"] = self.LIMITS[action]
-        if action not in {"resolve", "dismiss"}:
-            del self.fields["whole_item"]
+
+    @property
+    def decides(self) -> bool:
+        """Resolving or dismissing: the only actions "every open report of the item" applies to."""
+        return self.action in {"resolve", "dismiss"}
 
     def clean_note(self):
         note = normalise_text(self.cleaned_data["note"])
