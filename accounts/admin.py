@@ -42,7 +42,15 @@ class MemberAdmin(UserAdmin):
         "country",
     )
     actions = ("mark_verified", "mark_unverified")
-    readonly_fields = ("thumbnail_large", "last_login", "date_joined")
+    readonly_fields = (
+        "thumbnail_large",
+        "last_login",
+        "date_joined",
+        "profile_hidden",
+        "profile_hidden_pending_review",
+        "profile_hidden_reason",
+        "profile_hidden_at",
+    )
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -76,6 +84,17 @@ class MemberAdmin(UserAdmin):
                     "user_permissions",
                 ),
                 "classes": ("collapse",),
+            },
+        ),
+        (
+            # Set through the report queue (admin → Posts → Reports).
+            "Moderation",
+            {
+                "fields": (
+                    ("profile_hidden", "profile_hidden_pending_review"),
+                    "profile_hidden_reason",
+                    "profile_hidden_at",
+                )
             },
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),

@@ -179,14 +179,17 @@ def account_delete(*, user: User) -> None:
     owners; ``Post.posted_by`` and ``Comment.author`` are ``SET_NULL`` and the posts
     and comments are marked as left, so they show "Former member". Likes, saves and
     follows go with the account (their counters first). The username is retired, so
-    nobody can take it over.
+    nobody can take it over. Reports the member sent stay on record for the
+    moderators, linked to nobody.
     Avatar files go once the deletion is committed.
     """
     from posts.services.engagement import member_engagement_remove
+    from posts.services.reports import reports_forget_reporter
 
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
     member_engagement_remove(user=user)
     RetiredUsername.objects.get_or_create(username=user.username.lower())
+    reports_forget_reporter(user=user)
     user.delete()
     transaction.on_commit(lambda: _delete_files(files))

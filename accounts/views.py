@@ -1,4 +1,5 @@
 import json
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,7 +26,7 @@ MEMBERS_PER_PAGE = getattr(settings, "MEMBERS_PER_PAGE", 24)
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     members = (
-        form.filter(User.objects.members())
+        form.filter(User.objects.public())
         .prefetch_related("member_badges")
         .order_by("-verified", "-date_joined", "-pk")
     )
@@ -44,11 +45,13 @@ def profile(request, username: str):
     member = get_object_or_404(
         User.objects.members().prefetch_related("member_badges"), username=username
     )
-    return render(
-        request,
-        "accounts/profile.html",
-        {"member": member, "is_own": request.user.pk == member.pk},
-    )
+    is_own = request.user.pk == member.pk
+    if member.profile_hidden and not (is_own or request.user.is_staff):
+        # Not public; a short page rather than a bare 404, since comments still link here.
+        return render(
+            request, "accounts/profile_hidden.html", {"member": member}, status=HTTPStatus.NOT_FOUND
+        )
+    return render(request, "accounts/profile.html", {"member": member, "is_own": is_own})
 
 
 @login_required

@@ -9,10 +9,14 @@ A rule is two things:
 - a service call at the trigger (``posts.services.achievements``), so a member gets
   the badge the moment they earn it, e.g. ``badge_award`` when a view is counted.
 
-Badges whose trigger belongs to a feature that is not built yet have
-``holders=None``: they are described on /badges/ and staff may grant them by hand,
-but nothing awards them automatically. Wiring one is a ``holders`` function here
-plus one call to ``badge_award`` where the action happens.
+A badge with ``holders=None`` is described on /badges/ and granted by staff only.
+Wiring one is a ``holders`` function here plus one award call where the action
+happens, in the same transaction.
+
+What counts: comments others can read (not deleted, not hidden by a moderator);
+likes of a member's comments by someone else. A like of a post does not count
+towards "First like": a post is a published article that staff import, so its like
+praises the article's authors, not the member who posted it.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 READS_FOR_READER = 25
 MEMBERSHIP_DAYS = 365
+COMMENTS_FOR_TEN = 10
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,54 @@ def _reader_holders() -> QuerySet:
     )
 
 
+def readable_comments():
+    """Comments that count towards the comment badges: not deleted, not hidden, by an
+    active member."""
+    from posts.models import Comment
+
+    return Comment.objects.filter(is_deleted=False, is_hidden=False, author__is_active=True)
+
+
+def _first_comment_holders() -> QuerySet:
+    return readable_comments().order_by().values_list("author", flat=True).distinct()
+
+
+def _ten_comments_holders() -> QuerySet:
+    return (
+        readable_comments()
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=COMMENTS_FOR_TEN)
+        .values_list("author", flat=True)
+    )
+
+
+def _first_like_holders() -> QuerySet:
+    from posts.models import CommentLike
+
+    return (
+        CommentLike.objects.filter(
+            comment__is_deleted=False, comment__is_hidden=False, comment__author__is_active=True
+        )
+        .exclude(user=F("comment__author"))
+        .order_by()
+        .values_list("comment__author", flat=True)
+        .distinct()
+    )
+
+
+def _report_upheld_holders() -> QuerySet:
+    from posts.models import Report, ReportStatus
+
+    return (
+        Report.objects.filter(status=ReportStatus.RESOLVED, reporter__is_active=True)
+        .order_by()
+        .values_list("reporter", flat=True)
+        .distinct()
+    )
+
+
 class Catalogue:
     """The badges in the order they are shown."""
 
@@ -112,12 +165,14 @@ CATALOGUE = Catalogue(
             name="First comment",
             how_to_earn="Join the discussion: post your first comment on a post.",
             emblem="1",
+            holders=_first_comment_holders,
         ),
         BadgeRule(
             slug="ten-comments",
             name="10 comments",
-            how_to_earn="Post ten comments.",
+            how_to_earn=f"Post {COMMENTS_FOR_TEN} comments (deleted or hidden ones do not count).",
             emblem="10",
+            holders=_ten_comments_holders,
         ),
         BadgeRule(
             slug="reader",
@@ -131,12 +186,14 @@ CATALOGUE = Catalogue(
             name="First like",
             how_to_earn="A colleague likes one of your comments.",
             emblem="♥",
+            holders=_first_like_holders,
         ),
         BadgeRule(
             slug="report-upheld",
             name="Sharp eye",
             how_to_earn="You reported a problem and the moderators upheld your report.",
             emblem="⚑",
+            holders=_report_upheld_holders,
         ),
         BadgeRule(
             slug="one-year",

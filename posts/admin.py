@@ -7,6 +7,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
@@ -19,7 +20,8 @@ from posts.forms import PostAdminForm
 from posts.markup import sanitize_inline
 from posts.models import Comment, Post
 from posts.services.discussion import comments_hide, comments_unhide
-from posts.services.search_index import post_index, posts_set_hidden, posts_unindex
+from posts.services.moderation import posts_hide, posts_restore
+from posts.services.search_index import post_index, posts_unindex
 from posts.tasks import rebuild_search_index
 from radrounds.background import enqueue
 
@@ -43,11 +45,25 @@ class PostAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "slug",
+        "hidden_reason",
+        "hidden_by",
+        "hidden_at",
+        "hidden_pending_review",
     )
     raw_id_fields = ("posted_by",)
     actions = ("hide_posts", "unhide_posts")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "is_hidden", "posted_by")}),
+        (None, {"fields": ("title", "slug", "posted_by")}),
+        (
+            "Visibility",
+            {
+                "fields": (
+                    ("is_hidden", "hidden_pending_review"),
+                    "hidden_reason",
+                    ("hidden_by", "hidden_at"),
+                )
+            },
+        ),
         (
             "Citation",
             {
@@ -151,6 +167,12 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.posted_by_id is None:
             obj.posted_by = request.user
+        if "is_hidden" in form.changed_data:
+            # The checkbox: who hid it and when, like the actions (no reason given).
+            obj.hidden_by = request.user if obj.is_hidden else None
+            obj.hidden_at = timezone.now() if obj.is_hidden else None
+            obj.hidden_reason = ""
+            obj.hidden_pending_review = False
         super().save_model(request, obj, form, change)
         post_index(post=obj)
 
@@ -162,18 +184,22 @@ class PostAdmin(admin.ModelAdmin):
         posts_unindex(post_ids=list(queryset.values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
 
-    @admin.action(description="Hide selected posts", permissions=["change"])
+    def has_hide_permission(self, request):
+        return request.user.has_perm("posts.hide_post")
+
+    @admin.action(description="Hide selected posts", permissions=["hide"])
     def hide_posts(self, request, queryset):
         self._set_hidden(request, queryset, hidden=True)
 
-    @admin.action(description="Unhide selected posts", permissions=["change"])
+    @admin.action(description="Unhide selected posts", permissions=["hide"])
     def unhide_posts(self, request, queryset):
         self._set_hidden(request, queryset, hidden=False)
 
     def _set_hidden(self, request, queryset, *, hidden: bool):
-        count = posts_set_hidden(
-            post_ids=list(queryset.values_list("pk", flat=True)), hidden=hidden
-        )
+        if hidden:
+            count = posts_hide(posts=queryset.filter(is_hidden=False), by=request.user)
+        else:
+            count = posts_restore(posts=queryset)
         verb = "hidden" if hidden else "visible again"
         self.message_user(
             request,
@@ -229,6 +255,7 @@ class CommentAdmin(admin.ModelAdmin):
         "hidden_reason",
         "hidden_by",
         "hidden_at",
+        "hidden_pending_review",
     )
     # Comments are what members wrote: moderators hide them (actions), never rewrite them.
     readonly_fields = fields
@@ -248,7 +275,10 @@ class CommentAdmin(admin.ModelAdmin):
     def author_name(self, obj):
         return member_name(obj.author)
 
-    @admin.action(description="Hide selected comments (with a reason)", permissions=["change"])
+    def has_hide_permission(self, request):
+        return request.user.has_perm("posts.hide_comment")
+
+    @admin.action(description="Hide selected comments (with a reason)", permissions=["hide"])
     def hide_comments(self, request, queryset):
         form = CommentHideForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -274,7 +304,7 @@ class CommentAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Unhide selected comments", permissions=["change"])
+    @admin.action(description="Unhide selected comments", permissions=["hide"])
     def unhide_comments(self, request, queryset):
         count = comments_unhide(comments=queryset)
         self.message_user(
@@ -284,5 +314,5 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
 
-# Sponsors, achievement badges and site pages each have an admin module of their own.
-from posts import admin_badges, admin_pages, admin_sponsors  # noqa: E402, F401
+# Sponsors, achievement badges, site pages and reports each have an admin module of their own.
+from posts import admin_badges, admin_pages, admin_reports, admin_sponsors  # noqa: E402, F401

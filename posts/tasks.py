@@ -7,6 +7,7 @@ from django_tasks import task
 
 from posts.importing import batch_gather_in_background, batch_import_in_background
 from posts.services.notifications import notification_email_send, notification_emails_schedule
+from posts.services.reports import reports_alert_moderators
 from posts.services.search_index import search_index_rebuild
 from posts.services.sponsors import sponsor_stats_flush
 
@@ -40,3 +41,8 @@ def import_save_task(token: str) -> str:
 def rebuild_search_index() -> int:
     """Rebuild the full-text index from every post; returns how many were indexed."""
     return search_index_rebuild()
+
+
+@task()
+def reports_alert_moderators_task() -> int:
+    return reports_alert_moderators()

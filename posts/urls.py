@@ -7,6 +7,7 @@ from posts.views import (
     engagement,
     notifications,
     reading,
+    reports,
     search,
     sponsors,
 )
@@ -65,4 +66,18 @@ sponsor_patterns = (
         path("impressions/", sponsors.impression, name="impression"),
     ],
     "sponsors",
+)
+
+# Report an Issue: the forms (one per kind of item), the confirmation and a member's
+# own reports. The queue itself is in the admin.
+report_patterns = (
+    [
+        path("report/", reports.report_site, name="site"),
+        path("report/post/<int:pk>/", reports.report_post, name="post"),
+        path("report/comment/<int:pk>/", reports.report_comment, name="comment"),
+        path("report/member/<str:username>/", reports.report_member, name="member"),
+        path("report/sent/", reports.sent, name="sent"),
+        path("reports/mine/", reports.mine, name="mine"),
+    ],
+    "reports",
 )

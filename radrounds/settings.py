@@ -437,6 +437,11 @@ VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", 8 * 60 * 60))
 # in the cache at most about this long before a task adds them to the database.
 SPONSOR_LOOKAHEAD_SECONDS = int(os.environ.get("SPONSOR_LOOKAHEAD_SECONDS", 6 * 60 * 60))
 SPONSOR_FLUSH_SECONDS = int(os.environ.get("SPONSOR_FLUSH_SECONDS", 5 * 60))
+# Report an Issue: a moderator's claim on a report can be taken over by another once
+# it is this old; new reports are emailed to the moderators at once after a quiet
+# spell, then at most once per interval (one email listing everything new).
+REPORT_CLAIM_STALE_SECONDS = int(os.environ.get("REPORT_CLAIM_STALE_SECONDS", 60 * 60))
+REPORT_ALERT_INTERVAL_SECONDS = int(os.environ.get("REPORT_ALERT_INTERVAL_SECONDS", 15 * 60))
 # Embeddable badge images: how long browsers and proxies may keep one without asking.
 BADGE_MAX_AGE = int(os.environ.get("BADGE_MAX_AGE", 60 * 60))
 # Extra fonts tried, in order, for characters DejaVu Sans lacks (e.g. CJK), such as

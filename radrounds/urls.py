@@ -2,25 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 
 from posts.feeds import LatestPostsAtom, LatestPostsRss
 from posts.sitemaps import SITEMAPS
-from posts.urls import badge_patterns, sponsor_patterns
+from posts.urls import badge_patterns, report_patterns, sponsor_patterns
 from posts.views import pages
 from radrounds import health, media
-
-
-def placeholder(title: str, name: str):
-    """A page whose feature arrives in a later issue; the footer links to it already."""
-    return path(
-        f"{name}/",
-        TemplateView.as_view(
-            template_name="pages/placeholder.html", extra_context={"title": title}
-        ),
-        name=name,
-    )
-
 
 admin.site.site_header = "radRounds administration"
 admin.site.site_title = "radRounds admin"
@@ -34,7 +21,7 @@ urlpatterns = [
     path("members/", include("accounts.urls")),
     path("badges/", include(badge_patterns)),
     path("sponsors/", include(sponsor_patterns)),
-    placeholder("Report an Issue", "report"),
+    path("", include(report_patterns)),
     path("privacy/", pages.site_page, {"slug": "privacy"}, name="privacy"),
     path("terms/", pages.site_page, {"slug": "terms"}, name="terms"),
     path("feed/rss/", LatestPostsRss(), name="feed_rss"),

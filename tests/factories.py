@@ -88,3 +88,49 @@ class CommentFactory(factory.django.DjangoModelFactory):
             Post.objects.filter(pk=comment.post_id).update(
                 comment_count=F("comment_count") + 1, last_commented_at=comment.created_at
             )
+
+
+# What the Moderators group holds (posts/migrations/0009_moderators_and_report_pages.py);
+# listed here on purpose, so a test notices when the migration's list changes.
+MODERATOR_PERMISSIONS = {
+    ("accounts", "view_user"),
+    ("accounts", "hide_profile"),
+    ("posts", "view_post"),
+    ("posts", "hide_post"),
+    ("posts", "view_comment"),
+    ("posts", "hide_comment"),
+    ("posts", "view_report"),
+    ("posts", "change_report"),
+    ("posts", "view_reportevent"),
+}
+
+
+def moderators_group():
+    """The Moderators group the data migration made. Tests on a flushed database
+    (transactional ones, browser journeys) get it made again with the same rights."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Moderators")
+    if created:
+        wanted = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in MODERATOR_PERMISSIONS
+        ]
+        group.permissions.set(wanted)
+    return group
+
+
+def verified_member(**fields):
+    """A member with a confirmed email address (mail about members goes only there)."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(**fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def moderator(**fields):
+    """A staff member in the Moderators group: not a superuser."""
+    user = verified_member(is_staff=True, **fields)
+    user.groups.add(moderators_group())
+    return user

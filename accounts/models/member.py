@@ -45,6 +45,10 @@ class UserQuerySet(models.QuerySet):
             )
         return members
 
+    def public(self):
+        """Members whose profile anyone may see: listed members not hidden by a moderator."""
+        return self.members().filter(profile_hidden=False)
+
     def search(self, text: str):
         text = text.strip()
         if not text:
@@ -93,6 +97,14 @@ class User(AbstractUser):
         db_index=True,
         help_text="Staff confirmed this member's professional identity.",
     )
+    # A moderator hid the profile (e.g. after a report): it is not public, the picture
+    # and display name are not shown beside the member's comments; the member and
+    # staff still see it, with the reason.
+    profile_hidden = models.BooleanField(default=False, editable=False)
+    profile_hidden_reason = models.CharField(max_length=300, blank=True, editable=False)
+    profile_hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Hidden automatically by reports until a moderator decides.
+    profile_hidden_pending_review = models.BooleanField(default=False, editable=False)
     # Re-encoded squares written by accounts.avatars; names are random, never the upload's.
     avatar = models.ImageField(upload_to="avatars/", blank=True, editable=False)
     avatar_small = models.ImageField(upload_to="avatars/", blank=True, editable=False)
@@ -101,6 +113,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [("hide_profile", "Can hide and restore member profiles")]
 
     def __str__(self):
         return self.name

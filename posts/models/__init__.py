@@ -11,6 +11,14 @@ from posts.models.notifications import (
 )
 from posts.models.pages import SitePage
 from posts.models.post import Post, PostDailyViews, PostQuerySet, author_display_name
+from posts.models.reports import (
+    Report,
+    ReportEvent,
+    ReportEventAction,
+    ReportKind,
+    ReportReason,
+    ReportStatus,
+)
 from posts.models.sponsor import Sponsor
 from posts.models.terms import PostTerm
 
@@ -31,6 +39,12 @@ __all__ = [
     "PostQuerySet",
     "PostRead",
     "PostTerm",
+    "Report",
+    "ReportEvent",
+    "ReportEventAction",
+    "ReportKind",
+    "ReportReason",
+    "ReportStatus",
     "SavedPost",
     "SitePage",
     "Sponsor",

@@ -63,6 +63,8 @@ class Comment(models.Model):
         editable=False,
     )
     hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Hidden automatically by reports until a moderator decides (posts.services.moderation).
+    hidden_pending_review = models.BooleanField(default=False, editable=False)
     like_count = models.PositiveIntegerField("likes", default=0, editable=False)
     # The form's one-time token: the same submission twice creates one comment.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
@@ -71,6 +73,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        permissions = [("hide_comment", "Can hide and restore comments")]
         indexes = [
             models.Index(fields=["post", "parent", "created_at"]),
             models.Index(fields=["author", "-created_at"]),

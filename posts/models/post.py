@@ -30,6 +30,15 @@ class PostQuerySet(models.QuerySet):
             return self.all()
         return self.visible()
 
+    def readable_by(self, user):
+        """A post's own page: visible posts, and hidden ones for staff and for the member
+        who posted them (who must see that it is hidden, and why)."""
+        if not user.is_authenticated:
+            return self.visible()
+        if user.is_staff:
+            return self.all()
+        return self.filter(Q(is_hidden=False) | Q(posted_by=user))
+
     def with_recent_score(self, *, today=None):
         """Annotate Ning's popularity score: 100 x today + 10 x last 7 days + last 30 days."""
         today = today or timezone.localdate()
@@ -161,6 +170,19 @@ class Post(models.Model):
     # "Former member" rather than show no poster (imports may have none at all).
     poster_left = models.BooleanField(default=False, editable=False)
     is_hidden = models.BooleanField("hidden", default=False, db_index=True)
+    # Why and by whom it was hidden (shown to staff and to the member who posted it).
+    hidden_reason = models.CharField(max_length=300, blank=True, editable=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Hidden automatically by reports until a moderator decides (posts.services.moderation).
+    hidden_pending_review = models.BooleanField(default=False, editable=False)
     view_count = models.PositiveIntegerField("views", default=0, editable=False)
     # Discussion counters (posts.services.discussion / engagement keep them with F()),
     # so cards and the "Discussed" list need no join or count.
@@ -179,6 +201,7 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("hide_post", "Can hide and restore posts")]
         indexes = [
             models.Index(fields=["is_hidden", "-created_at"]),
             models.Index(

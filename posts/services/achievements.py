@@ -8,7 +8,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from posts.achievements import CATALOGUE, MEMBERSHIP_DAYS, READS_FOR_READER
+from posts.achievements import (
+    CATALOGUE,
+    COMMENTS_FOR_TEN,
+    MEMBERSHIP_DAYS,
+    READS_FOR_READER,
+    readable_comments,
+)
 from posts.models import MemberBadge, PostRead
 
 BATCH = 1000
@@ -83,6 +89,42 @@ def post_read_record(*, user_id: int, post_id: int) -> None:
     read = PostRead.objects.filter(user_id=user_id)[:READS_FOR_READER].count()
     if read >= READS_FOR_READER:
         _award_many(slug="reader", user_ids=[user_id])
+
+
+def badges_for_comment(*, author_id: int) -> None:
+    """At a member's new comment: "First comment", and "10 comments" once ten of their
+    comments others can read exist. Called in the transaction that writes the comment.
+
+    The author's row is locked first (FOR NO KEY UPDATE, which the comment's own
+    foreign-key lock does not block), so two comments written at once count each
+    other: the later transaction sees the earlier one's comment and awards at ten.
+    """
+    from accounts.models import User
+
+    list(User.objects.select_for_update(no_key=True).filter(pk=author_id).values_list("pk"))
+    written = readable_comments().filter(author_id=author_id)[:COMMENTS_FOR_TEN].count()
+    if written >= 1:
+        _award_many(slug="first-comment", user_ids=[author_id])
+    if written >= COMMENTS_FOR_TEN:
+        _award_many(slug="ten-comments", user_ids=[author_id])
+
+
+def badge_for_comment_like(*, author_id: int | None, liker_id: int) -> None:
+    """A colleague liked a member's comment: "First like" (idempotent)."""
+    from accounts.models import User
+
+    if author_id is None or author_id == liker_id:
+        return
+    if User.objects.filter(pk=author_id, is_active=True).exists():
+        _award_many(slug="first-like", user_ids=[author_id])
+
+
+def badge_for_upheld_report(*, reporter_id: int | None) -> None:
+    """The moderators resolved a member's report (action taken): "Sharp eye"."""
+    from accounts.models import User
+
+    if reporter_id is not None and User.objects.filter(pk=reporter_id, is_active=True).exists():
+        _award_many(slug="report-upheld", user_ids=[reporter_id])
 
 
 def _award_many(*, slug: str, user_ids) -> int:

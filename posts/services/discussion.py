@@ -8,13 +8,19 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
 from posts import comment_text
 from posts.models import Comment, Post
+from posts.services.achievements import badges_for_comment
+from posts.services.statements import (
+    ModeratedItem,
+    restoration_notice_send,
+    statement_after_hiding,
+)
 from radrounds.ratelimit import Rate, rate_limit_hit
 
 # Everyone: a burst limit. Accounts younger than a day: a daily cap too (spam waves
@@ -127,6 +133,7 @@ def comment_create(
 
     post_follow_set(user=author, post=post, following=True)
     notifications_for_comment(comment=comment, replied_to=parent, mentioned=mentioned)
+    badges_for_comment(author_id=author.pk)
     return comment, True
 
 
@@ -152,8 +159,9 @@ def comment_delete(*, comment: Comment, user) -> bool:
         raise PermissionDenied("Only its author can delete a comment.")
     post_id, parent_id = comment.post_id, comment.parent_id
     # Greatest(): a counter that drifted (a row deleted behind the site's back) must not
-    # turn one member's delete into an error.
-    Post.objects.filter(pk=post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
+    # turn one member's delete into an error. A hidden comment is not counted already.
+    if not comment.is_hidden:
+        Post.objects.filter(pk=post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
     if parent_id is None and comment.replies.exists():
         Comment.objects.filter(pk=comment.pk).update(
             is_deleted=True, body="", body_html="", like_count=0
@@ -169,19 +177,95 @@ def comment_delete(*, comment: Comment, user) -> bool:
 
 
 def comment_hide(*, comment: Comment, by, reason: str) -> Comment:
-    """Staff hide a comment: others see "hidden by a moderator"; its author still sees it."""
-    if not by.is_staff:
-        raise PermissionDenied("Only staff can hide comments.")
+    """A moderator hides a comment: others see "hidden by a moderator"; its author still
+    sees it, with the reason, and gets it by email (a statement of reasons)."""
+    if not by.has_perm("posts.hide_comment"):
+        raise PermissionDenied("Only moderators can hide comments.")
     comments_hide(comments=Comment.objects.filter(pk=comment.pk), by=by, reason=reason)
     comment.refresh_from_db()
     return comment
 
 
-def comments_hide(*, comments, by, reason: str) -> int:
-    return comments.filter(is_deleted=False).update(
-        is_hidden=True, hidden_reason=reason.strip()[:300], hidden_by=by, hidden_at=timezone.now()
+def comment_moderated_item(comment: Comment) -> ModeratedItem:
+    """How moderation emails name a comment: where it is, never what it says."""
+    created = timezone.localtime(comment.created_at)
+    when = f"{created.day} {created:%b %Y}"
+    return ModeratedItem(
+        what="comment",
+        label=f"Your comment of {when} on “{comment.post.title_text[:120]}”",
+        path=comment.get_absolute_url(),
     )
 
 
+@transaction.atomic
+def comments_hide(*, comments, by, reason: str, pending_review: bool = False) -> int:
+    """Hide ``comments`` with a reason; returns how many are hidden by this call.
+
+    ``by`` is the moderator, or None when reports hide a comment automatically until a
+    moderator decides (``pending_review``), which never overrides a moderator's own
+    hiding. Hidden comments leave their post's comment count (like deleted ones) and
+    the "Discussed" order; their authors get a statement of reasons.
+    """
+    rows = comments.filter(is_deleted=False)
+    if pending_review:
+        rows = rows.filter(is_hidden=False)
+    rows = list(rows.select_related("post", "author"))
+    if not rows:
+        return 0
+    Comment.objects.filter(pk__in=[c.pk for c in rows]).update(
+        is_hidden=True,
+        hidden_reason=reason.strip()[:300],
+        hidden_by=by,
+        hidden_at=timezone.now(),
+        hidden_pending_review=pending_review,
+    )
+    newly = [c for c in rows if not c.is_hidden]
+    _recount_posts(newly, change=-1)
+    for comment in rows:
+        statement_after_hiding(
+            author=comment.author,
+            item=comment_moderated_item(comment),
+            was_hidden=comment.is_hidden,
+            was_pending=comment.hidden_pending_review,
+            reason=reason,
+            pending=pending_review,
+        )
+    return len(rows)
+
+
+@transaction.atomic
 def comments_unhide(*, comments) -> int:
-    return comments.update(is_hidden=False, hidden_reason="", hidden_by=None, hidden_at=None)
+    """Make hidden ``comments`` visible again (their authors are told); returns how many."""
+    rows = list(comments.filter(is_hidden=True).select_related("post", "author"))
+    if not rows:
+        return 0
+    Comment.objects.filter(pk__in=[c.pk for c in rows]).update(
+        is_hidden=False,
+        hidden_reason="",
+        hidden_by=None,
+        hidden_at=None,
+        hidden_pending_review=False,
+    )
+    _recount_posts([c for c in rows if not c.is_deleted], change=+1)
+    for comment in rows:
+        if not comment.is_deleted:
+            restoration_notice_send(author=comment.author, item=comment_moderated_item(comment))
+    return len(rows)
+
+
+def _recount_posts(comments: list[Comment], *, change: int) -> None:
+    """Move the comment counters of the posts of ``comments`` by ``change`` each, and put
+    "last commented" back on the latest comment others can read."""
+    per_post: dict[int, int] = {}
+    for comment in comments:
+        per_post[comment.post_id] = per_post.get(comment.post_id, 0) + 1
+    latest = (
+        Comment.objects.filter(post=OuterRef("pk"), is_hidden=False, is_deleted=False)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    for post_id, n in per_post.items():
+        Post.objects.filter(pk=post_id).update(
+            comment_count=Greatest(F("comment_count") + change * n, 0),
+            last_commented_at=Subquery(latest),
+        )

@@ -21,6 +21,7 @@ from posts.models import (
     PostLike,
     SavedPost,
 )
+from posts.services.achievements import badge_for_comment_like
 
 
 def _switch(model, *, on: bool, **row) -> bool:
@@ -55,6 +56,8 @@ def comment_like_set(*, user, comment: Comment, liked: bool) -> int:
         Comment.objects.filter(pk=comment.pk).update(
             like_count=F("like_count") + (1 if liked else -1)
         )
+        if liked:
+            badge_for_comment_like(author_id=comment.author_id, liker_id=user.pk)
     return Comment.objects.values_list("like_count", flat=True).get(pk=comment.pk)
 
 

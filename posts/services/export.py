@@ -6,11 +6,19 @@ from typing import Any
 
 from django.urls import reverse
 
-from posts.models import Comment, CommentLike, MemberFollow, PostFollow, PostLike, SavedPost
+from posts.models import (
+    Comment,
+    CommentLike,
+    MemberFollow,
+    PostFollow,
+    PostLike,
+    Report,
+    SavedPost,
+)
 
 
 def member_discussion_export(*, user) -> dict[str, Any]:
-    """Comments, likes, saves and follows of ``user`` as plain data (fixed queries)."""
+    """Comments, likes, saves, follows and reports of ``user`` as plain data (fixed queries)."""
     comments = (
         Comment.objects.filter(author=user, is_deleted=False)
         .select_related("post")
@@ -49,6 +57,22 @@ def member_discussion_export(*, user) -> dict[str, Any]:
         "followed_posts": [
             {"post": f.post.get_absolute_url(), "followed_at": f.created_at.isoformat()}
             for f in PostFollow.objects.filter(user=user).select_related("post").order_by("pk")
+        ],
+        "reports": [
+            {
+                "id": r.pk,
+                "about": r.item_label,
+                "url": r.item_url,
+                "reason": r.get_reason_display(),
+                "details": r.description,
+                "status": r.get_status_display(),
+                "sent_at": r.created_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                "moderator_note": r.decision_note,
+            }
+            for r in Report.objects.filter(reporter=user)
+            .select_related("post", "comment", "member")
+            .order_by("pk")
         ],
         "followed_members": [
             {"username": f.followed.username, "followed_at": f.created_at.isoformat()}

@@ -216,7 +216,7 @@ def notification_email_send(*, recipient_id: int, post_id: int, now=None) -> str
         and not n.comment.is_hidden
         and not n.post.is_hidden
     ]
-    address = _verified_address(recipient)
+    address = verified_address(recipient)
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
         email_pending=False, emailed_at=now if wanted and address else None
     )
@@ -245,8 +245,9 @@ def notification_emails_send_due(*, now=None) -> int:
     return sent
 
 
-def _verified_address(user) -> str:
-    """Only a confirmed address gets notifications: nobody can sign someone else up."""
+def verified_address(user) -> str:
+    """Only a confirmed address gets mail about a member (notifications, moderation):
+    nobody can sign someone else up and have the site write to them."""
     if not user.email:
         return ""
     verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)

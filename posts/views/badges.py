@@ -52,7 +52,7 @@ def network_png(request):
 
 @require_safe
 def member_png(request, username: str):
-    member = get_object_or_404(User.objects.members(), username=username)
+    member = get_object_or_404(User.objects.public(), username=username)
     return _png(request, member_badge(member))
 
 
@@ -105,7 +105,7 @@ def index(request):
         size=Badge("network", {}).size,
     )
     mine = None
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not request.user.profile_hidden:
         member = request.user
         mine = {
             "image": reverse("badges:member", kwargs={"username": member.username}),

@@ -161,8 +161,8 @@ def delete(request, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def hide(request, pk: int):
-    if not request.user.is_staff:
-        raise PermissionDenied("Only staff can hide comments.")
+    if not request.user.has_perm("posts.hide_comment"):
+        raise PermissionDenied("Only moderators can hide comments.")
     comment = _comment_for(request, pk)
     form = CommentHideForm(request.POST or None, initial={"reason": comment.hidden_reason})
     if request.method == "POST" and form.is_valid():
@@ -180,8 +180,8 @@ def hide(request, pk: int):
 @login_required
 @require_POST
 def unhide(request, pk: int):
-    if not request.user.is_staff:
-        raise PermissionDenied("Only staff can unhide comments.")
+    if not request.user.has_perm("posts.hide_comment"):
+        raise PermissionDenied("Only moderators can unhide comments.")
     comment = _comment_for(request, pk)
     comments_unhide(comments=Comment.objects.filter(pk=comment.pk))
     return back(request, comment_location(comment), hidden=False)

@@ -32,6 +32,8 @@ def robots_txt(request):
         "Disallow: /accounts/",
         "Disallow: /members/me/",
         "Disallow: /sponsors/",
+        "Disallow: /report/",
+        "Disallow: /reports/",
         "Disallow: /search/",
         "Allow: /",
         "",

@@ -49,7 +49,7 @@ def detail(request, pk: int, slug: str | None = None):
     state), so it can be cached; members get their likes, saves, follows and forms.
     """
     posts = (
-        Post.objects.visible_to(request.user)
+        Post.objects.readable_by(request.user)
         .select_related("posted_by")
         .prefetch_related("posted_by__member_badges")
     )
@@ -65,6 +65,7 @@ def detail(request, pk: int, slug: str | None = None):
         "discussion": discussion_page(post=post, user=request.user, page=request.GET.get("page")),
         "badge_snippet": "" if post.is_hidden else post_badge_snippet(request, post),
         "related": list(Post.objects.related_to(post, limit=settings.RELATED_POSTS)),
+        "is_poster": request.user.is_authenticated and post.posted_by_id == request.user.pk,
     }
     if request.user.is_authenticated:
         context["comment_form"] = CommentForm()

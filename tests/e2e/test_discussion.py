@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from posts.models import Comment, Post
 from posts.services.discussion import comment_create, comment_edit, comment_hide
 from posts.services.engagement import comment_like_set, post_like_set, post_save_set
-from tests.factories import UserFactory
+from tests.factories import UserFactory, moderator
 
 PASSWORD = "correct horse battery staple"
 
@@ -164,7 +164,7 @@ def _real_discussion(post):
     )
     comment_edit(comment=second, user=dana, body=second.body + " (Table 2.)")
     rude, _ = comment_create(author=carl, post=post, body="Off-topic advertising.")
-    comment_hide(comment=rude, by=UserFactory(is_staff=True), reason="Advertising")
+    comment_hide(comment=rude, by=moderator(), reason="Advertising")
     for who in (bob, carl, dana):
         comment_like_set(user=who, comment=root, liked=True)
     comment_like_set(user=ana, comment=reply, liked=True)

@@ -232,13 +232,17 @@ def test_recompute_takes_back_a_state_badge_but_keeps_milestones_and_hand_grants
 
 
 @pytest.mark.django_db
-def test_recompute_leaves_badges_without_a_rule_to_staff(staff_user, user):
+def test_recompute_keeps_a_hand_grant_the_rule_would_not_give(staff_user, user):
     badge_award(user_id=user.pk, slug="first-comment", granted_by_id=staff_user.pk)
 
     results = {r.slug: r for r in badges_recompute()}
 
-    assert results["first-comment"].automatic is False
-    assert "first-comment" in _badges(user)
+    assert results["first-comment"].automatic is True
+    assert "first-comment" in _badges(user)  # no comment, yet the grant stays
+
+
+def test_every_badge_in_the_catalogue_is_awarded_automatically():
+    assert [rule.slug for rule in CATALOGUE if not rule.automatic] == []
 
 
 @pytest.mark.django_db
@@ -249,7 +253,7 @@ def test_recompute_command_reports_each_badge(capsys):
 
     out = capsys.readouterr().out
     assert "Verified radiologist: 1 awarded, 0 taken back" in out
-    assert "First comment: not awarded automatically yet" in out
+    assert "First comment: 0 awarded, 0 taken back" in out
 
 
 @pytest.mark.django_db
