@@ -38,7 +38,7 @@ migrate: $(VENV)/.installed
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py create_local_admin
+	$(BIN)/python manage.py create_local_admin --site-url http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 # The web server and the background worker (emails, imports, ...) together; Ctrl-C
 # stops both. The worker is a background job of this shell, so it ignores the

@@ -16,7 +16,14 @@ class Command(BaseCommand):
         "printed once. Does nothing if 'admin' already exists."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default="http://127.0.0.1:8000",
+            help="Where the site is served, for the sign-in link printed with the password.",
+        )
+
+    def handle(self, *args, site_url: str = "http://127.0.0.1:8000", **options):
         if settings.PRODUCTION:
             raise CommandError(
                 "Refusing in production mode: create staff accounts with createsuperuser."
@@ -32,7 +39,7 @@ class Command(BaseCommand):
         bar = "=" * 64
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n{bar}\n Local admin created. Sign in at http://127.0.0.1:8000/admin/\n"
+                f"\n{bar}\n Local admin created. Sign in at {site_url.rstrip('/')}/admin/\n"
                 f"   username: {USERNAME}\n   password: {password}\n"
                 f" This password is shown only once.\n{bar}\n"
             )
