@@ -11,26 +11,27 @@ import sys
 def main(paths: list[str]) -> None:
     runs = [json.loads(open(path).read()) for path in paths]  # noqa: SIM115
     head = "| scenario | " + " | ".join(
-        f"{r['backend']}: req/s | ratio | p95 ms | errors" for r in runs
+        f"{r['backend']}: req/s | ratio | p95 ms | errors | queries" for r in runs
     )
-    print(head + " | queries |")
-    print("| --- |" + " ---: | ---: | ---: | ---: |" * len(runs) + " ---: |")
+    print(head + " |")
+    print("| --- |" + " ---: | ---: | ---: | ---: | ---: |" * len(runs))
     keys = [s["key"] for s in runs[0]["scenarios"]]
     for key in keys:
         cells = []
-        name = queries = ""
+        name = ""
         for run in runs:
             row = next((s for s in run["scenarios"] if s["key"] == key), None)
             if row is None:
-                cells.append("– | – | – | –")
+                cells.append("– | – | – | – | –")
                 continue
             name = row["name"]
             q = row.get("queries")
-            queries = queries or (f"{q['served']} / {q['rendered']}" if q else "–")
+            queries = f"{q['served']} / {q['rendered']}" if q else "–"
             cells.append(
-                f"{row['rps']:,.0f} | {row['ratio']:.2f} | {row['p95_ms']:.0f} | {row['errors']}"
+                f"{row['rps']:,.0f} | {row['ratio']:.2f} | {row['p95_ms']:.0f} | "
+                f"{row['errors']} | {queries}"
             )
-        print(f"| {name} | " + " | ".join(cells) + f" | {queries} |")
+        print(f"| {name} | " + " | ".join(cells) + " |")
     for run in runs:
         load = ", ".join(f"{x:.1f}" for x in run["load_average_after"])
         print(
