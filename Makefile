@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/radrounds
 SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run serve backup restore test test-scale lint format migrate demo clean help
+.PHONY: run serve backup restore test test-scale lint format migrate demo clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo posts, serve http://$(HOST):$(PORT)/ with a worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make test   - install dev requirements and run the whole test suite"
 	@echo "make test-scale - the suite (without browsers) on PostgreSQL + Redis"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
+	@echo "make bench  - load-test the production configuration (needs wrk); see bench/README.md"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("radRounds needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -86,6 +87,13 @@ test: $(VENV)/.installed-dev
 test-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) \
 		$(BIN)/python -m pytest --ignore=tests/e2e -p no:cacheprovider
+
+# Load test: builds bench/.data/bench.sqlite3 once (or uses DATABASE_URL/REDIS_URL),
+# serves it with gunicorn (2 workers, production settings) on a free port, drives it
+# with wrk and writes bench/results/<date>-<db>.json and .png. BENCH_ARGS="--duration 30".
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 2; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
