@@ -77,9 +77,9 @@ def pages_changed_after_migrate(sender, using="default", **kwargs) -> None:
 def cache_for_visitors(response, *, fill: str = "", marker: str = "", **fill_args):
     """Mark ``response`` as the same for every anonymous reader of this URL.
 
-    With ``fill`` (a dotted path to ``fn(request, html_part_marker, **fill_args) -> str``)
-    the stored copy has ``marker`` (a substring of the HTML, present once) cut out, and
-    every hit asks ``fill`` for what goes there.
+    With ``fill`` (a dotted path to ``fn(request, **fill_args) -> str``) the stored copy
+    has ``marker`` (a substring of the HTML, present once) cut out, and every hit asks
+    ``fill`` for what goes there. A page without the marker exactly once is not stored.
     """
     response.cache_for_visitors = {"fill": fill, "marker": marker, "args": fill_args}
     return response
@@ -117,8 +117,10 @@ class AnonymousPageCacheMiddleware:
             generation = token
         response = self.get_response(request)
         if self._may_store(request, response):
-            with contextlib.suppress(CacheUnavailable):
-                cache.set(key, self._entry(response, generation), settings.PAGE_CACHE_SECONDS)
+            entry = self._entry(response, generation)
+            if entry is not None:
+                with contextlib.suppress(CacheUnavailable):
+                    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return response
 
     def _may_use_cache(self, request) -> bool:
@@ -141,14 +143,16 @@ class AnonymousPageCacheMiddleware:
             and (user is None or not user.is_authenticated)
         )
 
-    def _entry(self, response, generation: str) -> dict:
+    def _entry(self, response, generation: str) -> dict | None:
         spec = response.cache_for_visitors
         html = response.content.decode(response.charset)
         parts = [html]
         if spec["fill"]:
             parts = html.split(spec["marker"])
             if len(parts) != 2:
-                raise ValueError(f"Page-cache marker {spec['marker']!r} must occur once.")
+                # Not stored (the page was already answered): the fill would be wrong.
+                logger.warning("Page-cache marker %r is not in the page once.", spec["marker"])
+                return None
         return {
             "generation": generation,
             # Compressed: a page is ~100 kB of HTML, and the cache may hold many.
