@@ -29,6 +29,7 @@ import fnmatch
 import importlib
 import inspect
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -279,18 +280,17 @@ def apply_mutant(mutant: Mutant) -> None:
 NOT_APPLIED = 97
 
 
-def _child(mutant: Mutant | None, tests: list[str], log: Path, create_db: bool, slot: int):
+def _child(mutant: Mutant | None, pytest_args: list[str], log: Path, database: Path):
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     try:
         from django.conf import settings
 
-        database = settings.DATABASES["default"]
-        database.setdefault("TEST", {})
-        if slot:
-            name = database["TEST"].get("NAME") or f"test_{database['NAME']}"
-            database["TEST"]["NAME"] = f"{name}-m{slot}"
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(database)
+        # Test accounts are made with a password; the production hasher costs a good
+        # part of a second each, which mutation runs repeat thousands of times.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         if mutant is not None:
             try:
                 apply_mutant(mutant)
@@ -299,18 +299,7 @@ def _child(mutant: Mutant | None, tests: list[str], log: Path, create_db: bool, 
                 os._exit(NOT_APPLIED)
         import pytest
 
-        args = [
-            *tests,
-            "-x",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:randomly",
-            "-W",
-            "ignore",
-            "--create-db" if create_db else "--reuse-db",
-        ]
+        args = [*pytest_args, "-x", "-q", "-p", "no:cacheprovider", "-W", "ignore", "--reuse-db"]
         code = pytest.main(args)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -332,13 +321,59 @@ class Running:
     log: Path
 
 
-def _start(mutant, tests, log, create_db, slot, timeout) -> Running:
+def _fresh_database(template: Path, slot: int) -> Path:
+    """A copy of the freshly migrated test database for one child.
+
+    Every child starts from the same data: a test that flushes the database (the
+    transactional ones) would otherwise delete what migrations wrote (groups, site
+    pages) for every child after it, and the next tests would fail for no mutant.
+    """
+    database = template.with_name(f"slot{slot}.sqlite3")
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, database)
+    return database
+
+
+def _start(mutant, target, log, slot, timeout, template: Path) -> Running:
+    database = _fresh_database(template, slot)
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        _child(mutant, tests, log, create_db, slot)
+        _child(mutant, target.pytest_args, log, database)
     return Running(pid, time.monotonic(), timeout, mutant, slot, log)
+
+
+def make_template_database(workdir: Path) -> Path:
+    """Create and migrate the test database once, in a child, and keep it as a file."""
+    template = workdir / "template.sqlite3"
+    log = workdir / "template.log"
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        try:
+            from django.conf import settings
+            from django.db import connections
+            from django.test.utils import setup_databases
+
+            settings.DATABASES["default"]["TEST"]["NAME"] = str(template)
+            setup_databases(verbosity=0, interactive=False, keepdb=False)
+            for connection in connections.all():
+                connection.close()
+            os._exit(0)
+        except BaseException:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not template.exists():
+        print(log.read_text(errors="replace")[-4000:])
+        raise SystemExit("could not create the test database")
+    return template
 
 
 def _wait_any(running: list[Running]) -> tuple[Running, str]:
@@ -361,7 +396,7 @@ def _wait_any(running: list[Running]) -> tuple[Running, str]:
         time.sleep(0.05)
 
 
-def run_target(target, jobs, workdir, created, verbose, match="") -> TargetResult:
+def run_target(target, jobs, workdir, template, verbose, match="") -> TargetResult:
     result = TargetResult(target.name)
     started = time.monotonic()
     mutants = [m for m in make_mutants(target) if match in m.key]
@@ -374,8 +409,7 @@ def run_target(target, jobs, workdir, created, verbose, match="") -> TargetResul
 
     # The clean run: the tests must pass before any mutant can be judged.
     log = workdir / f"{target.name}-clean.log"
-    job = _start(None, target.tests, log, 0 not in created, 0, timeout=900)
-    created.add(0)
+    job = _start(None, target, log, 0, 900, template)
     _, status = _wait_any([job])
     clean_seconds = time.monotonic() - job.started
     if status != "survived":
@@ -393,8 +427,7 @@ def run_target(target, jobs, workdir, created, verbose, match="") -> TargetResul
             slot = free.pop(0)
             mutant = queue.pop(0)
             log = workdir / f"{target.name}-slot{slot}.log"
-            running.append(_start(mutant, target.tests, log, slot not in created, slot, timeout))
-            created.add(slot)
+            running.append(_start(mutant, target, log, slot, timeout, template))
         job, status = _wait_any(running)
         running.remove(job)
         free.append(job.slot)
@@ -466,15 +499,18 @@ def main(argv=None) -> int:
         sys.path.insert(0, str(ROOT))
     if args.list:
         for t in chosen:
-            print(f"{t.name:<34} {len(make_mutants(t)):>4} mutants, tests: {' '.join(t.tests)}")
+            print(f"{t.name:<34} {len(make_mutants(t)):>4} mutants: {' '.join(t.pytest_args)}")
         return 0
-    if os.environ.get("REDIS_URL") and args.jobs > 1:
-        print("With REDIS_URL the workers would share one Redis database: running one at a time.")
-        args.jobs = 1
+    if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
+        # Each mutant starts from a copy of one migrated SQLite file; the PostgreSQL +
+        # Redis behaviour is the suite's (make test-scale).
+        print("make mutate runs on SQLite and local caches: DATABASE_URL/REDIS_URL ignored.")
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.pop("REDIS_URL", None)
 
     with tempfile.TemporaryDirectory(prefix="rr-mutation-") as tmp:
         # A test database of its own (a `make test` beside it keeps its own file).
-        os.environ.setdefault("SQLITE_TEST_PATH", str(Path(tmp) / "test-db.sqlite3"))
+        os.environ["SQLITE_TEST_PATH"] = str(Path(tmp) / "unused.sqlite3")
         import django
 
         django.setup()
@@ -485,7 +521,7 @@ def main(argv=None) -> int:
         # so each child starts in a fraction of a second.
         import pytest
 
-        tests = sorted({test for t in chosen for test in t.tests})
+        tests = sorted({test.split("::")[0] for t in chosen for test in t.tests})
         warm_log = Path(tmp) / "collect.log"
         with open(warm_log, "w") as out:
             saved = os.dup(1), os.dup(2)
@@ -501,10 +537,10 @@ def main(argv=None) -> int:
             raise SystemExit("collecting the targets' tests failed")
         started = time.monotonic()
         results = []
-        created: set[int] = set()
+        template = make_template_database(Path(tmp))
         for t in chosen:
             print(f"{t.name}: ", end="", flush=True)
-            result = run_target(t, args.jobs, Path(tmp), created, args.verbose, args.match)
+            result = run_target(t, args.jobs, Path(tmp), template, args.verbose, args.match)
             killed = result.count("killed", "timeout")
             judged = result.count("killed", "timeout", "survived")
             print(

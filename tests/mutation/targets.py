@@ -28,7 +28,13 @@ class Target:
     name: str
     functions: dict[str, list[str]]
     tests: list[str]
+    # A pytest -k expression narrowing ``tests`` to the ones that reach the target.
+    select: str = ""
     manual_mutants: list[ManualMutant] = field(default_factory=list)
+
+    @property
+    def pytest_args(self) -> list[str]:
+        return [*self.tests, *(["-k", self.select] if self.select else [])]
 
 
 TARGETS = [
@@ -52,6 +58,105 @@ TARGETS = [
         name="comment-text",
         functions={"posts/comment_text.py": ["*"]},
         tests=["tests/posts/test_comment_text.py"],
+    ),
+    Target(
+        name="images-avatars",
+        functions={
+            "radrounds/images.py": ["decode_upload", "_decode", "*_webp"],
+            "accounts/avatars.py": ["process_avatar"],
+        },
+        tests=["tests/accounts/test_avatar_hardening.py", "tests/accounts/test_avatars.py"],
+    ),
+    Target(
+        name="images-badges",
+        functions={
+            "posts/badges/images.py": [
+                "Badge.*",
+                "shown_member_name",
+                "member_badge",
+                "post_badge",
+                "badge_png",
+            ],
+            "posts/views/badges.py": ["_scale", "member_png", "post_png"],
+        },
+        tests=["tests/posts/test_badge_images.py"],
+    ),
+    Target(
+        name="permissions-profiles",
+        functions={"accounts/views.py": ["profile", "profile_edit", "my_profile_edit"]},
+        tests=["tests/accounts/test_profiles.py"],
+    ),
+    Target(
+        name="permissions-comments",
+        functions={
+            "posts/services/discussion.py": ["comment_edit", "comment_delete", "comment_hide"],
+            "posts/views/discussion.py": ["_comment_for"],
+            "posts/views/engagement.py": ["_visible_post"],
+        },
+        tests=["tests/posts/test_discussion.py", "tests/posts/test_engagement.py"],
+        select="edit or delet or hide or hidden or cannot or own",
+    ),
+    Target(
+        name="permissions-reports-moderation",
+        functions={
+            "posts/services/report_queue.py": ["_require", "_item_for_action", "report_claim"],
+            "posts/admin_reports.py": ["*.has_*_permission"],
+        },
+        tests=["tests/posts/test_report_queue.py"],
+        select="cannot or moderator or permission or claim",
+    ),
+    Target(
+        name="permissions-admin-import",
+        functions={"posts/admin_import.py": ["_require_import_permission"]},
+        tests=["tests/posts/test_admin_import.py"],
+    ),
+    Target(
+        name="rate-limits",
+        functions={
+            "radrounds/ratelimit.py": ["*"],
+            "posts/services/reports.py": ["_check_rates", "address_key"],
+            "posts/services/discussion.py": ["_check_rate"],
+            "accounts/adapters.py": [
+                "AccountAdapter._get_login_attempts_cache_key",
+                "_account_for",
+            ],
+        },
+        tests=[
+            "tests/test_ratelimit.py",
+            "tests/posts/test_reports.py",
+            "tests/posts/test_discussion.py",
+            "tests/accounts/test_hardening.py",
+            "tests/accounts/test_login.py",
+        ],
+        select="rate or limit or lockout or cap or many or repeated or sign_in",
+    ),
+    Target(
+        name="citation-line",
+        functions={"posts/pubmed/citation.py": ["*"]},
+        tests=["tests/posts/test_citation_line.py"],
+    ),
+    Target(
+        name="search-visibility",
+        functions={
+            "posts/search/__init__.py": ["search_posts"],
+            "posts/search/results.py": ["_filtered_posts", "suggestions"],
+            "posts/models/post.py": ["PostQuerySet.visible*"],
+        },
+        tests=["tests/posts/test_search.py"],
+    ),
+    Target(
+        name="counters",
+        functions={
+            "posts/services/engagement.py": ["_switch", "post_like_set", "comment_like_set"],
+            "posts/services/discussion.py": ["comments_hide", "comments_unhide", "_recount_posts"],
+        },
+        tests=["tests/posts/test_engagement.py", "tests/posts/test_discussion.py"],
+        select="like or count or hide or hidden",
+    ),
+    Target(
+        name="view-counting",
+        functions={"posts/services/viewing.py": ["*"], "posts/visitors.py": ["*"]},
+        tests=["tests/posts/test_view_counting.py"],
     ),
 ]
 
