@@ -157,6 +157,18 @@ TARGETS = [
         name="view-counting",
         functions={"posts/services/viewing.py": ["*"], "posts/visitors.py": ["*"]},
         tests=["tests/posts/test_view_counting.py"],
+        manual_mutants=[
+            ManualMutant(
+                name="the atomic add replaced by get then set",
+                path="posts/services/viewing.py",
+                function="_first_view",
+                find=(
+                    "    if not cache.add(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS):\n"
+                    "        return False\n"
+                ),
+                replace="    cache.set(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS)\n",
+            ),
+        ],
     ),
 ]
 
