@@ -65,7 +65,11 @@ TARGETS = [
             "radrounds/images.py": ["decode_upload", "_decode", "*_webp"],
             "accounts/avatars.py": ["process_avatar"],
         },
-        tests=["tests/accounts/test_avatar_hardening.py", "tests/accounts/test_avatars.py"],
+        tests=[
+            "tests/site/test_images.py",
+            "tests/accounts/test_avatar_hardening.py",
+            "tests/accounts/test_avatars.py",
+        ],
     ),
     Target(
         name="images-badges",
