@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from PIL import Image
+from PIL import Image, ImageOps
 
 from radrounds.images import (
     MAX_BYTES,
@@ -173,3 +173,73 @@ def test_fitting_shrinks_into_the_box_and_never_enlarges():
     small = Image.new("RGB", (40, 20))
     assert fitted_webp(small, (200, 200))[1] == (40, 20)
     assert small.size == (40, 20)  # the caller's picture is left as it was
+
+
+def test_an_oversized_stream_is_read_no_further_than_one_byte_past_the_limit():
+    upload = Upload(b"x" * 500)
+
+    assert refusal(upload, max_bytes=100).code == "too_big"
+    assert upload.tell() == 101  # never the whole file into memory
+
+
+@pytest.mark.parametrize(
+    "error", [Image.DecompressionBombError("bomb"), Image.DecompressionBombWarning("bomb")]
+)
+def test_a_bomb_pillow_only_detects_while_scaling_is_refused_too(monkeypatch, error):
+    # Pillow checks again when it crops or reads further frames; its error, raised
+    # where it would be, must give the same answer as one found on opening.
+    def thumbnail(self, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(Image.Image, "thumbnail", thumbnail)
+
+    refused = refusal(Upload(picture()))
+
+    assert (refused.code, refused.messages) == (
+        "too_many_pixels",
+        ["The image has too many pixels."],
+    )
+
+
+def test_scaling_uses_lanczos_resampling():
+    source = Image.effect_noise((300, 200), 60).convert("RGB")
+    buffer = io.BytesIO()
+    source.save(buffer, format="PNG")
+    expected = source.copy()
+    expected.thumbnail((150, 150), Image.Resampling.LANCZOS)
+
+    scaled = decode_upload(Upload(buffer.getvalue()), working_size=(150, 150))
+
+    assert scaled.tobytes() == expected.tobytes()
+
+
+def _noise(size=(90, 60)) -> Image.Image:
+    return Image.effect_noise(size, 60).convert("RGB")
+
+
+def _webp(image: Image.Image, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="WEBP", **options)
+    return buffer.getvalue()
+
+
+def test_pictures_are_stored_as_webp_at_quality_85_and_compression_method_4():
+    image = _noise()
+
+    assert encode_webp(image) == _webp(image, quality=85, method=4)
+    assert encode_webp(image, quality=60) == _webp(image, quality=60, method=4)
+
+
+def test_squares_are_centre_cropped_and_scaled_with_lanczos():
+    image = _noise()
+    expected = ImageOps.fit(image, (24, 24), Image.Resampling.LANCZOS)
+
+    assert square_webp(image, 24) == _webp(expected, quality=85, method=4)
+
+
+def test_fitted_pictures_are_scaled_with_lanczos():
+    image = _noise((120, 60))
+    expected = image.copy()
+    expected.thumbnail((60, 60), Image.Resampling.LANCZOS)
+
+    assert fitted_webp(image, (60, 60)) == (_webp(expected, quality=85, method=4), (60, 30))
