@@ -83,7 +83,7 @@ TARGETS = [
             ],
             "posts/views/badges.py": ["_scale", "member_png", "post_png"],
         },
-        tests=["tests/posts/test_badge_images.py"],
+        tests=["tests/posts/test_badge_content.py", "tests/posts/test_badge_images.py"],
     ),
     Target(
         name="permissions-profiles",
