@@ -113,16 +113,17 @@ def _mutmut_mutations(path: Path):
 
 
 def _qualnames(module) -> dict:
+    """Each top-level function and method: (qualified name, the top-level statement)."""
     import libcst as cst
 
     names = {}
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
-            names[statement] = statement.name.value
+            names[statement] = (statement.name.value, statement)
         elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
             for member in statement.body.body:
                 if isinstance(member, cst.FunctionDef):
-                    names[member] = f"{statement.name.value}.{member.name.value}"
+                    names[member] = (f"{statement.name.value}.{member.name.value}", statement)
     return names
 
 
@@ -166,11 +167,21 @@ def make_mutants(target) -> list[Mutant]:
         source = path.read_text(encoding="utf-8")
         module, mutations = _mutmut_mutations(path)
         names = _qualnames(module)
+        spans = {}
         for mutation in mutations:
-            function = names.get(mutation.contained_by_top_level_function)
+            function, top = names.get(mutation.contained_by_top_level_function, (None, None))
             if function is None or not _selected(function, patterns):
                 continue
-            mutated = deep_replace(module, mutation.original_node, mutation.mutated_node).code
+            # Only the top-level statement holding the function is rewritten (the whole
+            # module for each of thousands of mutants would take a minute).
+            if top not in spans:
+                code = module.code_for_node(top)
+                start = source.find(code)
+                assert start >= 0 and source.count(code) == 1, f"{relative}: {function}"
+                spans[top] = (start, start + len(code))
+            start, end = spans[top]
+            changed = deep_replace(top, mutation.original_node, mutation.mutated_node)
+            mutated = source[:start] + module.code_for_node(changed) + source[end:]
             if mutated == source:
                 continue
             line, text, removed, added = _diff(relative, source, mutated)
