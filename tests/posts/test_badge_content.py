@@ -4,6 +4,7 @@ The drawing itself is tested through /badges/ in test_badge_images.py; these che
 content that decides what is drawn and when it is drawn again, on unsaved objects.
 """
 
+import datetime
 import re
 
 import pytest
@@ -145,3 +146,43 @@ def test_the_network_badge_counts_in_words():
     content = images.network_badge(members=1, posts=1234).content
 
     assert (content["members"], content["posts"]) == ("1 member", "1,234 posts")
+
+
+def test_a_citation_is_checked_against_the_regular_face_it_is_drawn_in(settings):
+    # DejaVu Sans has the mathematical sans-serif letters; its bold face does not.
+    settings.BADGE_FALLBACK_FONTS = []
+    post = PostFactory.build(pk=7, title="𝖠 title", journal_abbrev="𝖠 Journal", view_count=1)
+
+    content = post_badge(post).content
+
+    assert content["citation"].startswith("𝖠 Journal.")
+    assert content["title"] == "radRounds post 7"  # titles are drawn bold
+
+
+@pytest.mark.django_db
+def test_a_drawn_badge_is_kept_for_thirty_days():
+    from django.core.cache import caches
+    from django.db import connection
+    from django.utils import timezone
+
+    backend = caches["default"]
+    if not hasattr(backend, "_table"):
+        pytest.skip("reads the database cache's table")
+    badge = images.network_badge(members=3, posts=4)
+
+    badge_png(badge, scale=2)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT expires FROM {backend._table} WHERE cache_key LIKE %s",  # noqa: S608
+            ["%badgepng%"],
+        )
+        (expires,) = [row[0] for row in cursor.fetchall()]
+    if isinstance(expires, str):
+        from django.utils.dateparse import parse_datetime
+
+        expires = parse_datetime(expires)
+    if timezone.is_naive(expires):
+        expires = timezone.make_aware(expires, datetime.UTC)
+    remaining = (expires - timezone.now()).total_seconds()
+    assert 30 * 86400 - 60 < remaining <= 30 * 86400
