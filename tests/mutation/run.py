@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
 import fnmatch
 import importlib
@@ -437,7 +438,7 @@ def run_target(target, jobs, workdir, template, verbose, match="") -> TargetResu
         while queue and free:
             slot = free.pop(0)
             mutant = queue.pop(0)
-            log = workdir / f"{target.name}-slot{slot}.log"
+            log = workdir / f"{target.name}-{len(mutants) - len(queue)}.log"
             running.append(_start(mutant, target, log, slot, timeout, template))
         job, status = _wait_any(running)
         running.remove(job)
@@ -492,6 +493,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--list", action="store_true", help="list targets and mutant counts")
     parser.add_argument("--match", default="", help="only mutants whose key contains this")
+    parser.add_argument("--logs", help="keep each run's pytest output in this directory")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per mutant")
     args = parser.parse_args(argv)
 
@@ -519,7 +521,12 @@ def main(argv=None) -> int:
         os.environ.pop("DATABASE_URL", None)
         os.environ.pop("REDIS_URL", None)
 
-    with tempfile.TemporaryDirectory(prefix="rr-mutation-") as tmp:
+    if args.logs:
+        Path(args.logs).mkdir(parents=True, exist_ok=True)
+        workdir = contextlib.nullcontext(tempfile.mkdtemp(prefix="rr-mutation-", dir=args.logs))
+    else:
+        workdir = tempfile.TemporaryDirectory(prefix="rr-mutation-")
+    with workdir as tmp:
         # A test database of its own (a `make test` beside it keeps its own file).
         os.environ["SQLITE_TEST_PATH"] = str(Path(tmp) / "unused.sqlite3")
         import django
