@@ -97,8 +97,7 @@ TARGETS = [
             "posts/views/discussion.py": ["_comment_for"],
             "posts/views/engagement.py": ["_visible_post"],
         },
-        tests=["tests/posts/test_discussion.py", "tests/posts/test_engagement.py"],
-        select="edit or delet or hide or hidden or cannot or own",
+        tests=["tests/posts/test_discussion_permissions.py"],
     ),
     Target(
         name="permissions-reports-moderation",
