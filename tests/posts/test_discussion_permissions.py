@@ -210,3 +210,43 @@ def test_a_hidden_post_cannot_be_liked_except_by_staff():
 
     assert member.post(url, {"state": "on"}).status_code == HTTPStatus.NOT_FOUND
     assert staff.post(url, {"state": "on"}).status_code == HTTPStatus.FOUND
+
+
+def test_an_edit_writes_only_the_text_so_a_like_given_meanwhile_is_kept():
+    comment = CommentFactory(body="Original.")
+    Comment.objects.filter(pk=comment.pk).update(like_count=5)  # liked since it was loaded
+
+    comment_edit(comment=comment, user=comment.author, body="Changed.")
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.like_count) == ("Changed.", 5)
+
+
+def test_deleting_a_reply_leaves_other_threads_empty_shells_alone():
+    elsewhere = CommentFactory(is_deleted=True, body="")  # its replies were removed in the admin
+    reply = CommentFactory(parent=CommentFactory())
+
+    comment_delete(comment=reply, user=reply.author)
+
+    assert Comment.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_a_permalink_goes_to_that_comment():
+    first = CommentFactory()
+    second = CommentFactory(post=first.post)
+
+    response = Client().get(reverse("posts:comment", args=[second.pk]))
+
+    assert response["Location"].endswith(f"#{second.anchor}")
+
+
+def test_a_like_goes_to_the_post_liked():
+    PostFactory()
+    second = PostFactory()
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+
+    client.post(reverse("posts:post_like", args=[second.pk]), {"state": "on"})
+
+    assert list(member.post_likes.values_list("post_id", flat=True)) == [second.pk]
