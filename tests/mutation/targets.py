@@ -124,14 +124,7 @@ TARGETS = [
                 "_account_for",
             ],
         },
-        tests=[
-            "tests/test_ratelimit.py",
-            "tests/posts/test_reports.py",
-            "tests/posts/test_discussion.py",
-            "tests/accounts/test_hardening.py",
-            "tests/accounts/test_login.py",
-        ],
-        select="rate or limit or lockout or cap or many or repeated or sign_in",
+        tests=["tests/test_ratelimit.py", "tests/posts/test_rate_limits.py"],
     ),
     Target(
         name="citation-line",
