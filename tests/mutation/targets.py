@@ -138,7 +138,7 @@ TARGETS = [
             "posts/search/results.py": ["_filtered_posts", "suggestions"],
             "posts/models/post.py": ["PostQuerySet.visible*"],
         },
-        tests=["tests/posts/test_search.py"],
+        tests=["tests/posts/test_search_visibility.py", "tests/posts/test_search.py"],
     ),
     Target(
         name="counters",
