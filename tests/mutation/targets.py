@@ -105,7 +105,7 @@ TARGETS = [
             "posts/services/report_queue.py": ["_require", "_item_for_action", "report_claim"],
             "posts/admin_reports.py": ["*.has_*_permission"],
         },
-        tests=["tests/posts/test_report_queue.py"],
+        tests=["tests/posts/test_report_permissions.py", "tests/posts/test_report_queue.py"],
         select="cannot or moderator or permission or claim",
     ),
     Target(
