@@ -146,8 +146,7 @@ TARGETS = [
             "posts/services/engagement.py": ["_switch", "post_like_set", "comment_like_set"],
             "posts/services/discussion.py": ["comments_hide", "comments_unhide", "_recount_posts"],
         },
-        tests=["tests/posts/test_engagement.py", "tests/posts/test_discussion.py"],
-        select="like or count or hide or hidden",
+        tests=["tests/posts/test_counters.py"],
     ),
     Target(
         name="view-counting",
