@@ -151,7 +151,7 @@ TARGETS = [
     Target(
         name="view-counting",
         functions={"posts/services/viewing.py": ["*"], "posts/visitors.py": ["*"]},
-        tests=["tests/posts/test_view_counting.py"],
+        tests=["tests/posts/test_visitors.py", "tests/posts/test_view_counting.py"],
         manual_mutants=[
             ManualMutant(
                 name="the atomic add replaced by get then set",
