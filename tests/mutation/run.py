@@ -299,6 +299,8 @@ def _child(mutant: Mutant | None, pytest_args: list[str], log: Path, database: P
     try:
         from django.conf import settings
 
+        # The copy is used as it is (tests/conftest.py skips creating a test database).
+        settings.DATABASES["default"]["NAME"] = str(database)
         settings.DATABASES["default"]["TEST"]["NAME"] = str(database)
         # Test accounts are made with a password; the production hasher costs a good
         # part of a second each, which mutation runs repeat thousands of times.
@@ -529,6 +531,7 @@ def main(argv=None) -> int:
     with workdir as tmp:
         # A test database of its own (a `make test` beside it keeps its own file).
         os.environ["SQLITE_TEST_PATH"] = str(Path(tmp) / "unused.sqlite3")
+        os.environ["RADROUNDS_MUTATION_DATABASE"] = "1"
         import django
 
         django.setup()
