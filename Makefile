@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/radrounds
 SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run serve backup restore test test-scale mutate mutate-ci lint format migrate demo clean help
+.PHONY: run serve backup restore test test-scale mutate mutate-ci lint format migrate demo clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo posts, serve http://$(HOST):$(PORT)/ with a worker"
@@ -21,6 +21,7 @@ help:
 	@echo "make mutate - mutation testing of the modules that carry a promise (README: Mutation testing)"
 	@echo "make mutate-ci - its fast subset (sanitiser, view counter); fails under 90% killed"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
+	@echo "make bench  - load-test the production configuration (needs wrk); see bench/README.md"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("radRounds needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -96,6 +97,13 @@ mutate: $(VENV)/.installed-dev
 
 mutate-ci: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.mutation.run --ci $(MUTATE_ARGS)
+
+# Load test: builds bench/.data/bench.sqlite3 once (or uses DATABASE_URL/REDIS_URL),
+# serves it with gunicorn (2 workers, production settings) on a free port, drives it
+# with wrk and writes bench/results/<date>-<db>.json and .png. BENCH_ARGS="--duration 30".
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 2; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.avatars import ProcessedAvatar, random_name
 from accounts.models import RetiredUsername, User
+from radrounds.pagecache import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def member_verify(*, users, verified: bool = True) -> int:
 
     changing = list(users.exclude(verified=verified).values_list("pk", flat=True))
     count = User.objects.filter(pk__in=changing).update(verified=verified)
+    pages_changed()
     badges_sync_verified(user_ids=changing)
     return count
 
@@ -188,6 +190,7 @@ def account_delete(*, user: User) -> None:
 
     files = [user.avatar.name, user.avatar_small.name]
     user.posts.update(poster_left=True)
+    pages_changed()
     member_engagement_remove(user=user)
     RetiredUsername.objects.get_or_create(username=user.username.lower())
     reports_forget_reporter(user=user)

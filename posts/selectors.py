@@ -5,11 +5,14 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.core.cache import caches
 from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from posts.models import (
     Comment,
@@ -21,6 +24,7 @@ from posts.models import (
     SavedPost,
 )
 from posts.models.discussion import THREADS_PER_PAGE
+from radrounds.cache import CacheUnavailable
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -222,3 +226,28 @@ def recent_comments_of(member, *, limit: int = 10):
         .select_related("post")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+POPULAR_CACHE_SECONDS = 60
+
+
+def popular_posts_list(*, limit: int = 5) -> list[Post]:
+    """The "Popular" list: its ranking is reused for a minute, its posts are read fresh.
+
+    Ranking sums a month of daily views (tens of milliseconds on a large site) and is
+    the same for everyone, so the ids are kept in the ``pages`` cache; the posts are
+    read each time, so an edit shows and a hidden post leaves the list at once.
+    """
+    cache = caches["pages"]
+    key = f"popular:{limit}:{timezone.localdate().isoformat()}"
+    try:
+        ids = cache.get(key)
+    except CacheUnavailable:
+        ids = None
+    if ids is None:
+        posts = list(Post.objects.popular(limit=limit))
+        with contextlib.suppress(CacheUnavailable):
+            cache.set(key, [post.pk for post in posts], POPULAR_CACHE_SECONDS)
+        return posts
+    found = Post.objects.visible().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -10,6 +10,7 @@ from posts.services.notifications import notification_email_send, notification_e
 from posts.services.reports import reports_alert_moderators
 from posts.services.search_index import search_index_rebuild
 from posts.services.sponsors import sponsor_stats_flush
+from posts.services.view_buffer import view_buffer_flush
 
 
 @task()
@@ -46,3 +47,8 @@ def rebuild_search_index() -> int:
 @task()
 def reports_alert_moderators_task() -> int:
     return reports_alert_moderators()
+
+
+@task()
+def view_buffer_flush_task() -> int:
+    return view_buffer_flush()

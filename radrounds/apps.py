@@ -14,3 +14,8 @@ class RadroundsConfig(AppConfig):
         # The migration creates the tables on a first deploy; this also creates the
         # table of a cache alias added (or switched from Redis) later, on any migrate.
         post_migrate.connect(create_cache_tables_after_migrate, sender=self)
+        from radrounds.pagecache import connect_model_signals, pages_changed_after_migrate
+
+        connect_model_signals()
+        # A deploy (new templates) or a flushed database outdates every rendered page.
+        post_migrate.connect(pages_changed_after_migrate, sender=self)

@@ -14,9 +14,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_coun
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak never grows unbounded.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never grows unbounded. Not too often: a
+# new worker imports the whole site (a second or more of CPU), and at a few thousand
+# requests a second 2,000 requests meant a restart every second (see bench/README.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # radRounds logs one line per request itself (JSON in production); errors to stderr.
 accesslog = None
 errorlog = "-"

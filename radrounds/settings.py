@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "radrounds.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session: a visitor's cached page costs no session or user lookup.
+    "radrounds.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -159,6 +161,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # One connection per worker for its lifetime: opening one per request cost
+            # the PRAGMAs and, worse, the 32 MB page cache started cold every request.
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             # Tests run on a real file too, so concurrency tests see real locking.
             "TEST": {
                 "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / ".test-db.sqlite3"))
@@ -179,6 +185,7 @@ AUTH_USER_MODEL = "accounts.User"
 #             sign-in stays limited instead of failing.
 #   views     view de-duplication marks and per-address caps (posts/services/viewing.py)
 #   previews  the admin's PubMed import batches (posts/importing.py)
+#   pages     rendered pages for anonymous readers (radrounds/pagecache.py)
 # The database tables are created by a migration (radrounds/migrations), so
 # `manage.py migrate` is all a deploy needs.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -187,6 +194,7 @@ CACHE_TABLES = {
     "default": "radrounds_cache",
     "views": "radrounds_cache_views",
     "previews": "radrounds_cache_previews",
+    "pages": "radrounds_cache_pages",
 }
 
 
@@ -214,7 +222,15 @@ CACHES = {
         "views", max_entries=200_000, location=os.environ.get("REDIS_VIEWS_URL", "").strip()
     ),
     "previews": _cache("previews", max_entries=2_000),
+    "pages": _cache(
+        "pages", max_entries=20_000, location=os.environ.get("REDIS_PAGES_URL", "").strip()
+    ),
 }
+# Anonymous readers' pages served from the `pages` cache (radrounds/pagecache.py): which
+# paths are looked up, and the longest an entry lives (every change that can show on a
+# page makes the entries stale at once; 0 turns the cache off).
+PAGE_CACHE_PATHS = r"^/(discussed/|search/|posts/\d+/[^/]+/)?$"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # --- Background tasks ---------------------------------------------------------
 # Django's tasks API (the django-tasks backport; django.tasks from Django 6). The
@@ -431,6 +447,13 @@ SITE_URL = os.environ.get(
 RELATED_POSTS = 5  # listed under a post: those sharing its MeSH major topics and keywords
 # A visitor's repeat views of one post inside this window count once.
 VIEW_DEDUPE_SECONDS = int(os.environ.get("VIEW_DEDUPE_SECONDS", 8 * 60 * 60))
+# With Redis, counted views wait there at most about this long before a task adds them
+# to the database (posts/services/view_buffer.py); pages show them at once.
+VIEW_FLUSH_SECONDS = env_int("VIEW_FLUSH_SECONDS", 60)
+# Views wait in Redis only on the main instance (noeviction): an evicted counter would
+# lose views. With a separate views instance (REDIS_VIEWS_URL, which may evict marks)
+# counted views are written to the database at once, as with the database cache.
+VIEW_BUFFER = bool(REDIS_URL) and not os.environ.get("REDIS_VIEWS_URL", "").strip()
 
 # Sponsor Ad slot: a page carries the sponsors that start within this many seconds,
 # so a cached copy can switch to them by itself; impression and click counts wait

@@ -3,7 +3,7 @@ from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Sum, Value, When
+from django.db.models import Case, F, Max, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -67,43 +67,83 @@ class PostQuerySet(models.QuerySet):
         keywords = [k.lower() for k in post.keywords]
         if not (major or minor or keywords):
             return self.none()
-        mesh, keyword = "mesh", "keyword"
-        weight = Case(
-            When(
-                terms__kind=mesh,
-                terms__key__in=major,
-                terms__major=True,
-                then=Value(RELATED_WEIGHTS["major"]),
-            ),
-            When(
-                terms__kind=mesh, terms__key__in=major, then=Value(RELATED_WEIGHTS["major_minor"])
-            ),
-            When(
-                terms__kind=keyword, terms__key__in=keywords, then=Value(RELATED_WEIGHTS["keyword"])
-            ),
-            When(terms__kind=mesh, terms__key__in=minor, then=Value(RELATED_WEIGHTS["minor"])),
-            default=Value(0),
+        from posts.models.terms import PostTerm
+
+        def weight(prefix: str):
+            mesh, keyword = "mesh", "keyword"
+            return Case(
+                When(
+                    **{f"{prefix}kind": mesh, f"{prefix}key__in": major, f"{prefix}major": True},
+                    then=Value(RELATED_WEIGHTS["major"]),
+                ),
+                When(
+                    **{f"{prefix}kind": mesh, f"{prefix}key__in": major},
+                    then=Value(RELATED_WEIGHTS["major_minor"]),
+                ),
+                When(
+                    **{f"{prefix}kind": keyword, f"{prefix}key__in": keywords},
+                    then=Value(RELATED_WEIGHTS["keyword"]),
+                ),
+                When(
+                    **{f"{prefix}kind": mesh, f"{prefix}key__in": minor},
+                    then=Value(RELATED_WEIGHTS["minor"]),
+                ),
+                default=Value(0),
+            )
+
+        def shared(prefix: str) -> Q:
+            return Q(**{f"{prefix}kind": "mesh", f"{prefix}key__in": major + minor}) | Q(
+                **{f"{prefix}kind": "keyword", f"{prefix}key__in": keywords}
+            )
+
+        # The ranking is summed over the term rows alone, and only the posts it picks
+        # are read whole: grouping every matching post by all its columns took 150 ms
+        # when a common MeSH term is shared by thousands of posts.
+        top = (
+            PostTerm.objects.filter(shared(""), post__is_hidden=False)
+            .exclude(post_id=post.pk)
+            .values("post_id")
+            .annotate(relatedness=Sum(weight("")), posted=Max("post__created_at"))
+            .order_by("-relatedness", "-posted", "-post_id")
+            .values("post_id")[:limit]
         )
         return (
             self.visible()
-            .exclude(pk=post.pk)
-            .filter(
-                Q(terms__kind=mesh, terms__key__in=major + minor)
-                | Q(terms__kind=keyword, terms__key__in=keywords)
-            )
-            .annotate(relatedness=Sum(weight))
-            .order_by("-relatedness", "-created_at", "-id")[:limit]
+            .filter(pk__in=top)
+            .filter(shared("terms__"))
+            .annotate(relatedness=Sum(weight("terms__")))
+            .order_by("-relatedness", "-created_at", "-id")
         )
 
     def popular(self, *, limit=5, today=None):
+        """The ``limit`` visible posts with the highest recent score, in one query.
+
+        The ranking is summed over the last 30 days of daily rows alone (a day's row
+        weighs 111 today, 11 in the last week, 1 before: the score's three terms), and
+        only the posts it picks are annotated: joining every post to its daily rows
+        and grouping by the whole post took a quarter of a second at 20,000 posts.
+        """
         today = today or timezone.localdate()
+        day = "day"
+        weight = Case(
+            When(**{day: today}, then=F("views") * 111),
+            When(**{f"{day}__gt": today - timedelta(days=7)}, then=F("views") * 11),
+            default=F("views"),
+            output_field=models.BigIntegerField(),
+        )
+        top = (
+            PostDailyViews.objects.filter(day__gt=today - timedelta(days=30), post__is_hidden=False)
+            .values("post_id")
+            .annotate(score=Sum(weight), posted=Max("post__created_at"))
+            .order_by("-score", "-posted")
+            .values("post_id")[:limit]
+        )
         return (
             self.visible()
-            # Filtering before annotating restricts the join (and the sums) to the
-            # last 30 days of daily rows instead of every day since launch.
+            .filter(pk__in=top)
             .filter(daily_views__day__gt=today - timedelta(days=30))
             .with_recent_score(today=today)
-            .order_by("-recent_score", "-created_at")[:limit]
+            .order_by("-recent_score", "-created_at")
         )
 
 

@@ -16,6 +16,7 @@ from posts.achievements import (
     readable_comments,
 )
 from posts.models import MemberBadge, PostRead
+from radrounds.pagecache import pages_changed
 
 BATCH = 1000
 
@@ -131,6 +132,7 @@ def _award_many(*, slug: str, user_ids) -> int:
     """Insert badges for many members, skipping those who hold it; returns how many tried."""
     rows = [MemberBadge(user_id=pk, badge=slug) for pk in user_ids]
     MemberBadge.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    pages_changed()  # badges show beside members' names
     return len(rows)
 
 

@@ -21,6 +21,7 @@ from posts.services.statements import (
     restoration_notice_send,
     statement_after_hiding,
 )
+from radrounds.pagecache import pages_changed
 from radrounds.ratelimit import Rate, rate_limit_hit
 
 # Everyone: a burst limit. Accounts younger than a day: a daily cap too (spam waves
@@ -128,6 +129,7 @@ def comment_create(
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_commented_at=comment.created_at
     )
+    pages_changed()
     from posts.services.engagement import post_follow_set
     from posts.services.notifications import notifications_for_comment
 
@@ -158,6 +160,7 @@ def comment_delete(*, comment: Comment, user) -> bool:
     if not comment.can_delete(user):
         raise PermissionDenied("Only its author can delete a comment.")
     post_id, parent_id = comment.post_id, comment.parent_id
+    pages_changed()
     # Greatest(): a counter that drifted (a row deleted behind the site's back) must not
     # turn one member's delete into an error. A hidden comment is not counted already.
     if not comment.is_hidden:
@@ -219,6 +222,7 @@ def comments_hide(*, comments, by, reason: str, pending_review: bool = False) ->
         hidden_at=timezone.now(),
         hidden_pending_review=pending_review,
     )
+    pages_changed()
     newly = [c for c in rows if not c.is_hidden]
     _recount_posts(newly, change=-1)
     for comment in rows:
@@ -246,6 +250,7 @@ def comments_unhide(*, comments) -> int:
         hidden_at=None,
         hidden_pending_review=False,
     )
+    pages_changed()
     _recount_posts([c for c in rows if not c.is_deleted], change=+1)
     for comment in rows:
         if not comment.is_deleted:

@@ -22,6 +22,7 @@ from posts.models import (
     SavedPost,
 )
 from posts.services.achievements import badge_for_comment_like
+from radrounds.pagecache import pages_changed
 
 
 def _switch(model, *, on: bool, **row) -> bool:
@@ -42,6 +43,7 @@ def post_like_set(*, user, post: Post, liked: bool) -> int:
     """Like or unlike ``post``; returns its like count."""
     if _switch(PostLike, on=liked, user=user, post=post):
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + (1 if liked else -1))
+        pages_changed()
     return Post.objects.values_list("like_count", flat=True).get(pk=post.pk)
 
 
@@ -56,6 +58,7 @@ def comment_like_set(*, user, comment: Comment, liked: bool) -> int:
         Comment.objects.filter(pk=comment.pk).update(
             like_count=F("like_count") + (1 if liked else -1)
         )
+        pages_changed()
         if liked:
             badge_for_comment_like(author_id=comment.author_id, liker_id=user.pk)
     return Comment.objects.values_list("like_count", flat=True).get(pk=comment.pk)
@@ -88,3 +91,4 @@ def member_engagement_remove(*, user) -> None:
     Post.objects.filter(likes__user=user).update(like_count=F("like_count") - 1)
     Comment.objects.filter(likes__user=user).update(like_count=F("like_count") - 1)
     user.comments.update(author_left=True)
+    pages_changed()

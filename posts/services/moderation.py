@@ -28,6 +28,7 @@ from posts.services.statements import (
     restoration_notice_send,
     statement_after_hiding,
 )
+from radrounds.pagecache import pages_changed
 
 # Which permission hiding or restoring each kind of item takes.
 HIDE_PERMISSIONS = {
@@ -68,6 +69,7 @@ def posts_hide(*, posts, by, reason: str = "", pending_review: bool = False) -> 
         hidden_at=timezone.now(),
         hidden_pending_review=pending_review,
     )
+    pages_changed()
     _reindex(rows, hidden=True)
     for post in rows:
         if post.posted_by_id != getattr(by, "pk", None):
@@ -104,6 +106,7 @@ def posts_restore(*, posts) -> int:
         hidden_at=None,
         hidden_pending_review=False,
     )
+    pages_changed()
     _reindex(rows, hidden=False)
     for post in rows:
         restoration_notice_send(author=post.posted_by, item=post_moderated_item(post))
@@ -123,6 +126,7 @@ def profiles_hide(*, members, reason: str, pending_review: bool = False) -> int:
         profile_hidden_at=timezone.now(),
         profile_hidden_pending_review=pending_review,
     )
+    pages_changed()
     for member in rows:
         statement_after_hiding(
             author=member,
@@ -144,6 +148,7 @@ def profiles_restore(*, members) -> int:
         profile_hidden_at=None,
         profile_hidden_pending_review=False,
     )
+    pages_changed()
     for member in rows:
         restoration_notice_send(author=member, item=profile_moderated_item(member))
     return len(rows)

@@ -13,6 +13,7 @@ from posts.models import Post, PostTerm
 from posts.search import backend
 from posts.search.documents import document_for, term_rows
 from posts.search.results import SUGGESTIONS_CACHE_KEY
+from radrounds.pagecache import pages_changed
 
 BATCH = 500
 
@@ -38,6 +39,7 @@ def posts_index(*, posts: list[Post]) -> None:
     if not posts:
         return
     _forget_suggestions()
+    pages_changed()
     _write_terms(posts)
     engine = backend()
     with connection.cursor() as cursor:
@@ -63,6 +65,7 @@ def posts_set_hidden(*, post_ids: list[int], hidden: bool) -> int:
     changed = Post.objects.filter(pk__in=post_ids).exclude(is_hidden=hidden)
     posts = list(changed)
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(is_hidden=hidden)
+    pages_changed()
     for post in posts:
         post.is_hidden = hidden
     posts_index(posts=posts)

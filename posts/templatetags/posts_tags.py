@@ -8,7 +8,7 @@ from posts import citations
 from posts.comment_forms import EmailPreferencesForm
 from posts.markup import sanitize_inline
 from posts.models import MemberFollow, Post
-from posts.selectors import recent_comments_of
+from posts.selectors import popular_posts_list, recent_comments_of
 from posts.services.notifications import email_preferences_for, unread_count
 from posts.sponsors import slot_data, slot_sponsors
 
@@ -23,7 +23,7 @@ def inline_markup(value: str) -> str:
 
 @register.inclusion_tag("posts/_popular.html")
 def popular_posts(limit: int = 5):
-    return {"popular": list(Post.objects.popular(limit=limit))}
+    return {"popular": popular_posts_list(limit=limit)}
 
 
 @register.simple_tag

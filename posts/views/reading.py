@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -7,9 +9,11 @@ from django.views.decorators.http import require_safe
 from posts.comment_forms import CommentForm
 from posts.models import Post
 from posts.selectors import discussed_posts, discussion_page, following_posts, with_member_state
-from posts.services.viewing import post_view_record
+from posts.services.view_buffer import buffering, pending_views
+from posts.services.viewing import post_id_view_record, post_view_record
 from posts.views.badges import post_badge_snippet
 from posts.visitors import visitor_from_request
+from radrounds.pagecache import cache_for_visitors
 
 
 def _page(request, queryset):
@@ -19,7 +23,8 @@ def _page(request, queryset):
 
 
 def _feed(request, posts, view: str):
-    return render(request, "posts/home.html", {"page_obj": _page(request, posts), "view": view})
+    response = render(request, "posts/home.html", {"page_obj": _page(request, posts), "view": view})
+    return cache_for_visitors(response) if view != "following" else response
 
 
 @require_safe
@@ -58,8 +63,15 @@ def detail(request, pk: int, slug: str | None = None):
         return redirect(post, permanent=True)
     if request.method == "GET":
         visitor = visitor_from_request(request)
-        if visitor is not None and post_view_record(post=post, visitor=visitor):
+        counted = visitor is not None and post_view_record(post=post, visitor=visitor)
+        if counted and not buffering():
             post.view_count += 1  # what the page shows; the database was updated with F()
+    if buffering():
+        # Views counted in Redis and not yet flushed are shown too (the reader's own
+        # included); waiting first, then stored: a flush in between is counted twice
+        # for an instant, never missed.
+        waiting = pending_views([post.pk]).get(post.pk, 0)
+        post.view_count = _stored_views(post.pk) + waiting
     context = {
         "post": post,
         "discussion": discussion_page(post=post, user=request.user, page=request.GET.get("page")),
@@ -69,7 +81,37 @@ def detail(request, pk: int, slug: str | None = None):
     }
     if request.user.is_authenticated:
         context["comment_form"] = CommentForm()
-    return render(request, "posts/detail.html", context)
+    response = render(request, "posts/detail.html", context)
+    if post.is_hidden:
+        return response
+    # Every visitor gets this HTML from the cache but the view count, which is counted
+    # and filled in for each of them (visitor_view_count).
+    return cache_for_visitors(
+        response,
+        fill="posts.views.reading.visitor_view_count",
+        marker=_views_html(post.view_count),
+        post_id=post.pk,
+        posted_by_id=post.posted_by_id,
+    )
+
+
+def _views_html(count: int) -> str:
+    return f'id="view-count">Views: {intcomma(count)}</p>'
+
+
+def visitor_view_count(request, *, post_id: int, posted_by_id: int | None) -> str:
+    """For a post page served from the cache: count this visitor's view, show the count."""
+    request.user = AnonymousUser()  # no session cookie (radrounds.pagecache)
+    visitor = visitor_from_request(request)
+    if visitor is not None:
+        post_id_view_record(post_id=post_id, posted_by_id=posted_by_id, visitor=visitor)
+    waiting = pending_views([post_id]).get(post_id, 0)  # first, as in detail()
+    return _views_html(_stored_views(post_id) + waiting)
+
+
+def _stored_views(post_id: int) -> int:
+    stored = Post.objects.filter(pk=post_id).order_by().values_list("view_count", flat=True)
+    return next(iter(stored), 0)
 
 
 @require_safe

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from posts.search import parse_query
 from posts.search.forms import SearchForm
 from posts.search.results import SORTS, run_search, suggestions
+from radrounds.pagecache import cache_for_visitors
 
 FILTER_PARAMS = ("journal", "year_from", "year_to", "type", "mesh", "keyword")
 
@@ -32,7 +33,7 @@ def search(request):
     context = {"form": form, "query": query, "filters": filters, "params": params}
     if query.is_empty and not filters.any:
         context["suggestions"] = suggestions()
-        return render(request, "posts/search.html", context)
+        return cache_for_visitors(render(request, "posts/search.html", context))
 
     results = run_search(
         query,
@@ -71,4 +72,4 @@ def search(request):
     )
     if not results.count:
         context["suggestions"] = suggestions()
-    return render(request, "posts/search.html", context)
+    return cache_for_visitors(render(request, "posts/search.html", context))

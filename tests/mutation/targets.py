@@ -150,7 +150,21 @@ TARGETS = [
     ),
     Target(
         name="view-counting",
-        functions={"posts/services/viewing.py": ["*"], "posts/visitors.py": ["*"]},
+        # The Redis path (posts/services/view_buffer.py, viewing._buffered) runs only with
+        # a Redis views cache, which mutation runs do not use: tests/posts/test_view_buffer.py
+        # covers it under make test-scale.
+        functions={
+            "posts/services/viewing.py": [
+                "post_view_record",
+                "post_id_view_record",
+                "_counted_at_once",
+                "_mark_key",
+                "_first_view",
+                "_address_within_cap",
+                "_increment_views",
+            ],
+            "posts/visitors.py": ["*"],
+        },
         tests=["tests/posts/test_visitors.py", "tests/posts/test_view_counting.py"],
         manual_mutants=[
             ManualMutant(
@@ -158,10 +172,14 @@ TARGETS = [
                 path="posts/services/viewing.py",
                 function="_first_view",
                 find=(
-                    "    if not cache.add(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS):\n"
+                    "    if not cache.add(_mark_key(post_id, visitor), 1, "
+                    "timeout=settings.VIEW_DEDUPE_SECONDS):\n"
                     "        return False\n"
                 ),
-                replace="    cache.set(key, 1, timeout=settings.VIEW_DEDUPE_SECONDS)\n",
+                replace=(
+                    "    cache.set(_mark_key(post_id, visitor), 1, "
+                    "timeout=settings.VIEW_DEDUPE_SECONDS)\n"
+                ),
             ),
         ],
     ),

@@ -13,6 +13,13 @@ from tests.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    # These read the results from the view's context, which a page served from the
+    # page cache does not have (tests/site/test_page_cache.py covers that cache).
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def _abstract(text):
     return [{"label": "", "text": text}]
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 PASSWORD = "correct horse battery staple"
-ALIASES = ("default", "views", "previews")
+ALIASES = ("default", "views", "previews", "pages")
 
 
 def _fallback(alias):

@@ -35,6 +35,7 @@ def test_readyz_reports_every_dependency(client):
             "cache:default": "ok",
             "cache:views": "ok",
             "cache:previews": "ok",
+            "cache:pages": "ok",
             "task_queue": "ok",
         },
     }
