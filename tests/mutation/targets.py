@@ -165,7 +165,11 @@ TARGETS = [
             ],
             "posts/visitors.py": ["*"],
         },
-        tests=["tests/posts/test_visitors.py", "tests/posts/test_view_counting.py"],
+        tests=[
+            "tests/posts/test_visitors.py",
+            "tests/posts/test_view_record.py",
+            "tests/posts/test_view_counting.py",
+        ],
         manual_mutants=[
             ManualMutant(
                 name="the atomic add replaced by get then set",
