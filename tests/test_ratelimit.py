@@ -73,3 +73,26 @@ def test_every_attempt_counts_against_every_rate_even_when_refused():
 
     # The hourly count went on while the minute refused: 4 attempts exceed 3 an hour.
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 3600)]) == Rate(3, 3600)
+
+
+def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkeypatch):
+    # The window's counter vanishes between add() and incr() (it expired, or was
+    # evicted): the attempt counts as the first of a new count. Django's backend is
+    # wrapped to lose the first add, not our code.
+    from django.core.cache import caches
+
+    backend = type(caches["default"])
+    original_add = backend.add
+    lost = []
+
+    def add(self, key, *args, **kwargs):
+        if not lost:
+            lost.append(key)
+            return True  # as if stored, then gone before incr()
+        return original_add(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "add", add)
+
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(2, 60)]) is None
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(2, 60)]) is None
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(2, 60)]) == Rate(2, 60)

@@ -277,9 +277,13 @@ def _compiled_function(mutated_code: str, filename: str, qualname: str, namespac
     return vars(namespace[owner])[name] if owner else namespace[name]
 
 
+def module_name(path: str) -> str:
+    """``posts/search/__init__.py`` is the module ``posts.search`` (not a second copy)."""
+    return path.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+
+
 def apply_mutant(mutant: Mutant) -> None:
-    module_name = mutant.path.removesuffix(".py").replace("/", ".")
-    module = importlib.import_module(module_name)
+    module = importlib.import_module(module_name(mutant.path))
     live = _live_function(module, mutant.function)
     compiled = _compiled_function(
         mutant.mutated_code, str(ROOT / mutant.path), mutant.function, dict(vars(module))
@@ -537,7 +541,7 @@ def main(argv=None) -> int:
         django.setup()
         for t in chosen:  # import once in the parent; every child inherits them
             for relative in t.functions:
-                importlib.import_module(relative.removesuffix(".py").replace("/", "."))
+                importlib.import_module(module_name(relative))
         # Collecting once in the parent imports pytest's plugins and the test modules,
         # so each child starts in a fraction of a second.
         import pytest

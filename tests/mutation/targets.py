@@ -158,7 +158,6 @@ TARGETS = [
                 "post_view_record",
                 "post_id_view_record",
                 "_counted_at_once",
-                "_mark_key",
                 "_first_view",
                 "_address_within_cap",
                 "_increment_views",

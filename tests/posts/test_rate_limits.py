@@ -171,3 +171,23 @@ def test_a_username_that_looks_like_no_email_is_not_matched_by_email():
 
     assert _lock_key(username="ana@example.org") == f"account:{member.pk}"
     assert _lock_key(username="ana") == f"account:{member.pk}"
+
+
+def test_comment_limits_are_per_member():
+    first = UserFactory(date_joined=timezone.now() - timedelta(days=2))
+    second = UserFactory(date_joined=timezone.now() - timedelta(days=2))
+    _refused(lambda: _check_rate(first), 10)
+
+    _check_rate(second)  # not refused
+
+
+def test_an_established_member_has_no_daily_cap(monkeypatch):
+    member = UserFactory(date_joined=timezone.now() - timedelta(days=2))
+    monkeypatch.setattr("posts.services.discussion.COMMENT_RATES", (Rate(1000, 60),))
+    monkeypatch.setattr(
+        "posts.services.discussion.NEW_ACCOUNT_RATES", (Rate(1000, 60), Rate(50, 86400))
+    )
+
+    allowed, error = _refused(lambda: _check_rate(member), 60)
+
+    assert (allowed, error) == (60, None)

@@ -75,3 +75,19 @@ def test_suggestions_show_eight_by_default_and_come_from_the_cache_after_the_fir
         assert len(suggestions(limit=3)) == 3
         assert len(suggestions(limit=20)) == 10
     assert not [q for q in queries.captured_queries if "postterm" in q["sql"].lower()]
+
+
+def test_hidden_posts_are_visible_to_staff_only():
+    from django.contrib.auth.models import AnonymousUser
+
+    from posts.models import Post
+    from tests.factories import UserFactory
+
+    shown, hidden = PostFactory(pmid=501), PostFactory(pmid=502, is_hidden=True)
+
+    def visible(user):
+        return set(Post.objects.visible_to(user).values_list("pk", flat=True))
+
+    assert visible(AnonymousUser()) == {shown.pk}
+    assert visible(UserFactory()) == {shown.pk}
+    assert visible(UserFactory(is_staff=True)) == {shown.pk, hidden.pk}
