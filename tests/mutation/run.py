@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import dataclasses
 import difflib
 import fnmatch
 import importlib
@@ -505,7 +506,11 @@ def main(argv=None) -> int:
 
     chosen = target_module.TARGETS
     if args.ci:
-        chosen = [t for t in chosen if t.name in target_module.CI_TARGETS]
+        chosen = [
+            dataclasses.replace(t, functions=t.ci_functions) if t.ci_functions else t
+            for t in chosen
+            if t.name in target_module.CI_TARGETS
+        ]
     if args.names:
         unknown = set(args.names) - {t.name for t in chosen}
         if unknown:

@@ -139,3 +139,10 @@ def test_an_address_that_is_not_an_ip_still_gets_a_reader_of_its_own():
     second = visitor_from_request(_request(address="other-socket"))
 
     assert first.address_key != second.address_key
+
+
+def test_a_request_without_a_user_agent_is_a_script():
+    request = _request()
+    del request.META["HTTP_USER_AGENT"]
+
+    assert visitor_from_request(request) is None
