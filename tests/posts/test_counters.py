@@ -216,3 +216,12 @@ def test_last_commented_follows_the_latest_comment_others_can_read():
 
     comments_unhide(comments=Comment.objects.filter(pk=newer.pk))
     assert _post(post).last_commented_at == now - timedelta(hours=1)
+
+
+def test_hiding_one_comment_takes_exactly_one_off_the_count():
+    comment = CommentFactory()
+    _with_count(comment.post, 5)
+
+    comments_hide(comments=Comment.objects.filter(pk=comment.pk), by=moderator(), reason="x")
+
+    assert _post(comment.post).comment_count == 4
