@@ -9,7 +9,7 @@ PORT ?= 8000
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/radrounds
 SCALE_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run serve backup restore test test-scale lint format migrate demo clean help bench
+.PHONY: run serve backup restore test test-scale mutate mutate-ci lint format migrate demo clean help bench
 
 help:
 	@echo "make run    - install, migrate, load demo posts, serve http://$(HOST):$(PORT)/ with a worker"
@@ -18,6 +18,8 @@ help:
 	@echo "make restore FROM=backups/<timestamp> - put a backup back (stop the site first)"
 	@echo "make test   - install dev requirements and run the whole test suite"
 	@echo "make test-scale - the suite (without browsers) on PostgreSQL + Redis"
+	@echo "make mutate - mutation testing of the modules that carry a promise (README: Mutation testing)"
+	@echo "make mutate-ci - its fast subset (sanitiser, view counter); fails under 90% killed"
 	@echo "make lint   - ruff (format check + lint) and the missing-migrations check"
 	@echo "make bench  - load-test the production configuration (needs wrk); see bench/README.md"
 
@@ -87,6 +89,14 @@ test: $(VENV)/.installed-dev
 test-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) \
 		$(BIN)/python -m pytest --ignore=tests/e2e -p no:cacheprovider
+
+# Mutation testing (tests/mutation/): mutmut's mutants of each target, judged by the
+# tests that cover it; one mutant at a time (MUTATE_ARGS="--jobs 2" on an idle machine).
+mutate: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.mutation.run $(MUTATE_ARGS)
+
+mutate-ci: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.mutation.run --ci $(MUTATE_ARGS)
 
 # Load test: builds bench/.data/bench.sqlite3 once (or uses DATABASE_URL/REDIS_URL),
 # serves it with gunicorn (2 workers, production settings) on a free port, drives it

@@ -37,3 +37,61 @@ def test_the_longer_window_limits_too():
 def test_rates_describe_themselves():
     assert Rate(5, 60).describe() == "5 per minute"
     assert Rate(50, 86400).describe() == "50 per day"
+
+
+def test_rates_by_the_hour_and_odd_windows_describe_themselves():
+    assert Rate(10, 3600).describe() == "10 per hour"
+    assert Rate(4, 30).describe() == "4 per 30 seconds"
+
+
+def test_windows_follow_the_clock_so_a_new_minute_starts_afresh(monkeypatch):
+    import time
+
+    # Two seconds before the next clock minute (the cache's expiry reads the clock too).
+    now = [(time.time() // 60 + 1) * 60 - 2]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    for _ in range(3):
+        assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)]) is None
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)]) == Rate(3, 60)
+
+    now[0] += 2  # the next clock minute
+
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)]) is None
+
+
+def test_when_several_rates_are_exceeded_the_first_listed_is_named():
+    rates = [Rate(1, 60), Rate(1, 3600)]
+    rate_limit_hit(scope="t", key="a", rates=rates)
+
+    assert rate_limit_hit(scope="t", key="a", rates=rates) == Rate(1, 60)
+
+
+def test_every_attempt_counts_against_every_rate_even_when_refused():
+    rates = [Rate(1, 60), Rate(3, 3600)]
+    for _ in range(3):
+        rate_limit_hit(scope="t", key="a", rates=rates)
+
+    # The hourly count went on while the minute refused: 4 attempts exceed 3 an hour.
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 3600)]) == Rate(3, 3600)
+
+
+def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkeypatch):
+    # The window's counter vanishes between add() and incr() (it expired, or was
+    # evicted): the attempt counts as the first of a new count. Django's backend is
+    # wrapped to lose the first add, not our code.
+    from django.core.cache import caches
+
+    backend = type(caches["default"])
+    original_add = backend.add
+    lost = []
+
+    def add(self, key, *args, **kwargs):
+        if not lost:
+            lost.append(key)
+            return True  # as if stored, then gone before incr()
+        return original_add(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "add", add)
+
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) is None  # the first
+    assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) == Rate(1, 60)

@@ -153,3 +153,81 @@ def test_profile_edit_form_has_csrf_and_labels(client, user):
     assert 'enctype="multipart/form-data"' in html
     for field in User._meta.get_field("display_name"), User._meta.get_field("institution"):
         assert f'<label for="id_{field.name}">' in html
+
+
+def _hidden_member():
+    return UserFactory(username="hid", display_name="Dr. Hidden", profile_hidden=True)
+
+
+def test_a_hidden_profile_is_a_short_not_found_page_for_visitors_and_other_members(client, user):
+    member = _hidden_member()
+
+    for viewer in (None, user):
+        if viewer:
+            client.force_login(viewer)
+        response = client.get(member.get_absolute_url())
+        html = response.content.decode()
+        assert response.status_code == HTTPStatus.NOT_FOUND
+        assert "This profile is not available" in html
+        assert "@hid" in html
+        assert "Dr. Hidden" not in html
+
+
+def test_the_member_still_sees_their_hidden_profile_and_can_edit_it(client, db):
+    member = _hidden_member()
+    client.force_login(member)
+
+    response = client.get(member.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Dr. Hidden" in response.content.decode()
+    assert edit_url(member) in response.content.decode()
+
+
+def test_staff_still_see_a_hidden_profile_but_cannot_edit_it(client, staff_user, db):
+    member = _hidden_member()
+    client.force_login(staff_user)
+
+    response = client.get(member.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Dr. Hidden" in response.content.decode()
+    assert edit_url(member) not in response.content.decode()
+
+
+def test_only_the_member_gets_the_edit_link_on_their_profile(client, user):
+    other = UserFactory()
+    client.force_login(user)
+
+    assert edit_url(user) in client.get(user.get_absolute_url()).content.decode()
+    assert edit_url(other) not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_the_edit_page_starts_from_the_members_saved_profile(client, user):
+    user.display_name = "Dr. Saved Name"
+    user.save()
+    client.force_login(user)
+
+    assert 'value="Dr. Saved Name"' in client.get(edit_url(user)).content.decode()
+
+
+def test_saving_the_profile_says_so(client, user):
+    client.force_login(user)
+
+    response = client.post(edit_url(user), {"display_name": "Dr. Lee"}, follow=True)
+
+    assert "Your profile was saved." in response.content.decode()
+
+
+def test_a_picture_is_added_and_removed_from_the_edit_page(client, user):
+    from tests.accounts.images import image_upload
+
+    client.force_login(user)
+
+    client.post(edit_url(user), {"display_name": "Me", "avatar_upload": image_upload()})
+    user.refresh_from_db()
+    assert user.avatar.name.endswith(".webp")
+
+    client.post(edit_url(user), {"display_name": "Me", "avatar_remove": "on"})
+    user.refresh_from_db()
+    assert not user.avatar

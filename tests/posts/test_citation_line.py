@@ -333,3 +333,32 @@ def test_article_level_affiliation_of_an_old_record_belongs_to_the_first_author(
         .startswith("Department of Neurology, University of Tennessee")
     )
     assert all(not author.affiliations for author in record.authors[1:])
+
+
+# --- Edge cases of the rules, part by part ----------------------------------------------------
+def test_an_epub_date_is_noted_only_beside_an_issue_date():
+    parts = CitationParts(
+        journal="Radiology", article_date="2019 Jan 5", pub_model="Print-Electronic"
+    )
+
+    assert citation_line(parts) == "Radiology. 2019 Jan 5."
+
+
+def test_without_a_date_the_source_starts_at_the_volume_or_the_pages():
+    assert citation_line(
+        CitationParts(journal="Radiology", volume="27", issue="6", pages="1751-71")
+    ) == ("Radiology. 27(6):1751-71.")
+    assert citation_line(CitationParts(journal="Radiology", pages="e12")) == "Radiology. e12."
+
+
+def test_trailing_separators_in_the_data_are_not_doubled_and_letters_are_kept():
+    parts = CitationParts(
+        journal="Acta Radiol.", pub_date="2001 Jun;", volume="X", issue="2:", pages="S1-SX."
+    )
+
+    assert citation_line(parts) == "Acta Radiol. 2001 Jun;X(2):S1-SX."
+
+
+def test_a_record_with_nothing_to_cite_has_no_citation_line():
+    assert citation_line(CitationParts(journal="")) == ""
+    assert citation_line(CitationParts(journal=" . ")) == ""

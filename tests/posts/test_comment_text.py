@@ -2,7 +2,7 @@
 
 import pytest
 
-from posts.comment_text import mentioned_usernames, normalise, render
+from posts.comment_text import mentioned_usernames, normalise, profile_lookup, render
 
 
 def members(*names):
@@ -166,3 +166,44 @@ def test_the_xss_corpus_renders_inert(attack):
     assert "<" not in without_our_tags
     assert 'href="javascript' not in html.lower()
     assert 'href="data' not in html.lower()
+
+
+def test_an_old_mac_line_break_is_a_line_break():
+    assert r("first\rsecond") == "<p>first<br>second</p>"
+
+
+def test_control_characters_are_dropped_but_tabs_kept():
+    assert normalise("a\x00b\x07c\x7fd\te") == "abcd\te"
+
+
+def test_an_http_link_keeps_its_scheme():
+    assert r("http://example.org/x").startswith('<p><a href="http://example.org/x" ')
+    assert r("HTTP://example.org/x").startswith('<p><a href="HTTP://example.org/x" ')
+
+
+def test_a_url_ending_in_any_letter_is_linked_whole():
+    assert 'href="https://example.org/QX"' in r("https://example.org/QX")
+
+
+def test_a_url_of_eighty_characters_is_shown_whole():
+    url = "https://example.org/" + "a" * 60
+    assert len(url) == 80
+
+    assert f">{url}</a>" in r(url)
+
+
+def test_a_longer_url_is_shown_cut_to_eighty_characters_with_an_ellipsis():
+    url = "https://example.org/" + "a" * 61
+
+    html = r(url)
+
+    assert f'href="{url}"' in html
+    assert f">{url[:79]}…</a>" in html
+
+
+def test_profile_lookup_links_existing_members_whatever_the_case():
+    lookup = profile_lookup({"alice": "Alice"}, lambda username: f"/members/{username}/")
+
+    assert lookup("ALICE") == "/members/Alice/"
+    assert lookup("alice") == "/members/Alice/"
+    assert lookup("bob") is None

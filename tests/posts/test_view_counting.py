@@ -1,3 +1,4 @@
+import contextlib
 import threading
 from datetime import timedelta
 
@@ -216,6 +217,77 @@ def test_parallel_views_from_different_visitors_lose_no_increment():
     assert errors == []
     assert _views(post) == visitors
     assert PostDailyViews.objects.get(post=post).views == visitors
+
+
+def _hold_first_cache_read(monkeypatch, parties: int) -> None:
+    """Make ``parties`` parallel requests all read the views cache before any writes.
+
+    The worst interleaving a busy server sees, made certain instead of likely: each
+    thread's first read of the views cache waits, after reading, until every other
+    thread has read too. (Django's cache backend is wrapped, not our code.) A check
+    that is a read then a write (get, then set) counts every one of them; only an
+    atomic add() counts one.
+    """
+    backend = type(caches["views"])
+    original_get = backend.get
+    barrier = threading.Barrier(parties)
+    seen = threading.local()
+
+    def get(self, *args, **kwargs):
+        value = original_get(self, *args, **kwargs)
+        if not getattr(seen, "read", False):
+            seen.read = True
+            # A thread that never reads (an add-only path) must not hang the others.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=10)
+        return value
+
+    monkeypatch.setattr(backend, "get", get)
+
+
+def _parallel_visits(post, clients, *, address="203.0.113.7"):
+    errors = []
+
+    def visit(client):
+        try:
+            response = _visit(client, post, address=address)
+            assert response.status_code == 200
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=visit, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_from_one_visitor_count_once(monkeypatch):
+    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
+    post = PostFactory()
+    _hold_first_cache_read(monkeypatch, parties=2)
+
+    _parallel_visits(post, [Client(), Client()])
+
+    assert _views(post) == 1
+    assert PostDailyViews.objects.get(post=post).views == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_from_one_member_on_two_devices_count_once(monkeypatch):
+    post, member = PostFactory(), UserFactory()
+    devices = [Client(), Client()]
+    for device in devices:
+        device.force_login(member)
+    _hold_first_cache_read(monkeypatch, parties=2)
+
+    _parallel_visits(post, devices)
+
+    assert _views(post) == 1
 
 
 @pytest.mark.django_db
