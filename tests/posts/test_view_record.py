@@ -2,9 +2,12 @@
 remembers, and what it does when the views cache is down."""
 
 import logging
+import os
+import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -17,6 +20,46 @@ from posts.visitors import Visitor
 from tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# Every test here runs three times: on the views cache this run configures (the database
+# cache on SQLite); on a Redis views cache, where a view is counted by the buffer's script
+# and flushed later (posts.services.view_buffer); and on a Redis views cache of its own
+# (REDIS_VIEWS_URL, so no buffer: marks and caps in Redis, counts written at once). So
+# every branch of the service is checked in every run that can reach a Redis server
+# (mutation runs included). The Redis ones skip where no Redis answers; `make
+# test-scale` covers the buffered one with its own Redis.
+VIEWS_TEST_REDIS_URL = os.environ.get("VIEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture(autouse=True, params=["configured", "redis-buffered", "redis-unbuffered"])
+def views_store(request, settings):
+    if request.param == "configured":
+        yield request.param
+        return
+    if settings.VIEW_BUFFER and request.param == "redis-buffered":
+        pytest.skip("this run buffers views in its own Redis already")
+    client = redis.Redis.from_url(VIEWS_TEST_REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError:
+        pytest.skip(f"no Redis at {VIEWS_TEST_REDIS_URL} for the buffered views branch")
+    prefix = f"rr-view-record-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        **settings.CACHES,
+        "views": {
+            "BACKEND": "radrounds.cache.ResilientRedisCache",
+            "LOCATION": VIEWS_TEST_REDIS_URL,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    settings.VIEW_BUFFER = request.param == "redis-buffered"
+    # The flush is queued, not run at once: _views() flushes when a test reads counts.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    yield request.param
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def _anonymous(n=1) -> Visitor:
