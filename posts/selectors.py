@@ -41,6 +41,8 @@ class DiscussionPage:
     number: int
     num_pages: int
     thread_count: int
+    # Whether this viewer may comment, reply and like here (see discussion_open).
+    open: bool = False
 
     @property
     def has_other_pages(self) -> bool:
@@ -71,6 +73,15 @@ def _page_number(raw, num_pages: int) -> int:
     return min(max(number, 1), num_pages)
 
 
+def discussion_open(post: Post, user) -> bool:
+    """Whether ``user`` may take part in ``post``'s discussion: members, on a visible post.
+
+    A hidden post's own author can still read it (and why it is hidden), but every
+    action on it answers 404 to anyone but staff, so none is offered.
+    """
+    return user.is_authenticated and (user.is_staff or not post.is_hidden)
+
+
 def discussion_page(*, post: Post, user, page=None) -> DiscussionPage:
     """One page of ``post``'s threads with all their replies, in one query (the number
     of threads rides along as a subquery), plus one for a signed-in member's likes."""
@@ -90,17 +101,18 @@ def discussion_page(*, post: Post, user, page=None) -> DiscussionPage:
                 "comment_id", flat=True
             )
         )
+    taking_part = discussion_open(post, user)
     by_id: dict[int, Thread] = {}
     ordered: list[Thread] = []
     for comment in comments:
-        annotate_for_viewer(comment, user, liked)
+        annotate_for_viewer(comment, user, liked, taking_part=taking_part)
         if comment.parent_id is None:
             by_id[comment.pk] = Thread(comment)
             ordered.append(by_id[comment.pk])
     for comment in comments:
         if comment.parent_id is not None and comment.parent_id in by_id:
             by_id[comment.parent_id].replies.append(comment)
-    return DiscussionPage(ordered, number, num_pages, thread_count)
+    return DiscussionPage(ordered, number, num_pages, thread_count, open=taking_part)
 
 
 def _page_comments(post: Post, number: int) -> list[Comment]:
@@ -121,14 +133,18 @@ def _page_comments(post: Post, number: int) -> list[Comment]:
     )
 
 
-def annotate_for_viewer(comment: Comment, user, liked: set[int]) -> None:
-    """What this viewer may see and do with ``comment``, for the template."""
+def annotate_for_viewer(comment: Comment, user, liked: set[int], *, taking_part: bool) -> None:
+    """What this viewer may see and do with ``comment``, for the template.
+
+    ``taking_part``: the viewer may act in this discussion at all (discussion_open).
+    """
     comment.viewer_sees_text = comment.text_visible_to(user)
     comment.viewer_liked = comment.pk in liked
-    comment.viewer_can_edit = comment.can_edit(user)
-    comment.viewer_can_delete = comment.can_delete(user)
+    comment.viewer_can_edit = taking_part and comment.can_edit(user)
+    comment.viewer_can_delete = taking_part and comment.can_delete(user)
+    comment.viewer_can_reply = taking_part
     comment.viewer_can_like = (
-        user.is_authenticated
+        taking_part
         and comment.author_id != user.pk
         and not comment.is_deleted
         and not comment.is_hidden

@@ -96,7 +96,7 @@ def _submit(request, form, *, post, parent):
 
 def _comment_json(request, comment: Comment):
     comment.refresh_from_db()
-    annotate_for_viewer(comment, request.user, liked=set())
+    annotate_for_viewer(comment, request.user, liked=set(), taking_part=True)
     post = comment.post
     if comment.parent_id is None:
         html = render_to_string(

@@ -79,7 +79,7 @@ def detail(request, pk: int, slug: str | None = None):
         "related": list(Post.objects.related_to(post, limit=settings.RELATED_POSTS)),
         "is_poster": request.user.is_authenticated and post.posted_by_id == request.user.pk,
     }
-    if request.user.is_authenticated:
+    if context["discussion"].open:
         context["comment_form"] = CommentForm()
     response = render(request, "posts/detail.html", context)
     if post.is_hidden:

@@ -197,6 +197,68 @@ def test_a_comment_on_a_hidden_post_is_not_found_except_by_staff():
     assert staff.get(url).status_code == HTTPStatus.FOUND
 
 
+def _page_of(post, client) -> str:
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def test_the_author_of_a_hidden_post_reads_it_without_actions_that_would_not_be_found():
+    poster = UserFactory()
+    post = PostFactory(is_hidden=True, posted_by=poster)
+    thread = CommentFactory(post=post, author=poster)
+    CommentFactory(post=post, parent=thread, author=UserFactory())
+    CommentFactory(post=post, parent=thread, author=poster)
+    client = Client()
+    client.force_login(poster)
+
+    page = _page_of(post, client)
+
+    assert "The discussion is closed while this post is hidden." in page
+    assert 'id="comment-form"' not in page
+    for name, args in [
+        ("posts:comment_create", [post.pk]),
+        ("posts:post_like", [post.pk]),
+        ("posts:post_save", [post.pk]),
+        ("posts:post_follow", [post.pk]),
+        ("posts:comment_like", [thread.pk]),
+        ("posts:comment_edit", [thread.pk]),
+        ("posts:comment_delete", [thread.pk]),
+    ]:
+        url = reverse(name, args=args)
+        assert url not in page, name
+        assert client.post(url).status_code == HTTPStatus.NOT_FOUND, name
+    assert "/reply/" not in page
+
+
+def test_staff_keep_the_discussion_of_a_hidden_post_open():
+    post = PostFactory(is_hidden=True)
+    thread = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=thread)
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+
+    page = _page_of(post, client)
+
+    assert 'id="comment-form"' in page
+    assert reverse("posts:post_like", args=[post.pk]) in page
+    assert reverse("posts:comment_reply", args=[reply.pk]) in page
+    assert "The discussion is closed" not in page
+
+
+def test_a_member_on_a_visible_post_gets_the_form_and_replies():
+    post = PostFactory()
+    reply = CommentFactory(post=post, parent=CommentFactory(post=post))
+    client = Client()
+    client.force_login(UserFactory())
+
+    page = _page_of(post, client)
+
+    assert 'id="comment-form"' in page
+    assert reverse("posts:comment_reply", args=[reply.pk]) in page
+    assert "The discussion is closed" not in page
+
+
 def test_a_comment_that_does_not_exist_is_not_found():
     assert Client().get(reverse("posts:comment", args=[999_999])).status_code == 404
 
