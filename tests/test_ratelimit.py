@@ -1,6 +1,8 @@
 import pytest
+from django.core.cache import caches
 
 from radrounds.ratelimit import Rate, rate_limit_hit
+from tests.cache_ttl import seconds_left
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +81,6 @@ def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkey
     # The window's counter vanishes between add() and incr() (it expired, or was
     # evicted): the attempt counts as the first of a new count. Django's backend is
     # wrapped to lose the first add, not our code.
-    from django.core.cache import caches
-
     backend = type(caches["default"])
     original_add = backend.add
     lost = []
@@ -95,3 +95,28 @@ def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkey
 
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) is None  # the first
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) == Rate(1, 60)
+
+
+def test_a_windows_count_is_kept_a_window_and_a_second_from_the_first_attempt():
+    # Longer than the window, so the count cannot vanish (and start again) inside it;
+    # not much longer, so a rate limit's entries do not pile up in the shared cache.
+    rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)])
+
+    assert 59.5 < seconds_left(caches["default"], "ratelimit:t:a:60:") <= 61
+
+
+def test_a_count_started_again_after_it_vanished_is_kept_a_window_and_a_second(monkeypatch):
+    backend = type(caches["default"])
+    original_add = backend.add
+    lost = []
+
+    def add(self, key, *args, **kwargs):
+        if not lost:
+            lost.append(key)
+            return True  # as if stored, then gone before incr()
+        return original_add(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "add", add)
+    rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)])
+
+    assert 59.5 < seconds_left(caches["default"], "ratelimit:t:a:60:") <= 61
