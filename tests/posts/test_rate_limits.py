@@ -191,3 +191,22 @@ def test_an_established_member_has_no_daily_cap(monkeypatch):
     allowed, error = _refused(lambda: _check_rate(member), 60)
 
     assert (allowed, error) == (60, None)
+
+
+@pytest.mark.parametrize(
+    ("age", "daily_cap"),
+    [(timedelta(days=1) - timedelta(microseconds=1), True), (timedelta(days=1), False)],
+    ids=["a moment under a day", "exactly a day"],
+)
+def test_an_account_is_new_until_it_is_exactly_a_day_old(monkeypatch, age, daily_cap):
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the clock stands still
+    member = UserFactory(date_joined=now - age)
+    monkeypatch.setattr("posts.services.discussion.COMMENT_RATES", (Rate(1000, 60),))
+    monkeypatch.setattr(
+        "posts.services.discussion.NEW_ACCOUNT_RATES", (Rate(1000, 60), Rate(50, 86400))
+    )
+
+    allowed, _error = _refused(lambda: _check_rate(member), 60)
+
+    assert allowed == (50 if daily_cap else 60)
