@@ -1,28 +1,31 @@
 """Views counted in Redis and flushed to the database in batches: never one lost or
-counted twice. These run where the views cache is Redis (`make test-scale`); with the
-database cache views are written as they are counted (tests/posts/test_view_counting.py)."""
+counted twice. Under `make test-scale` these use that run's Redis views cache; elsewhere
+a Redis views cache of their own (tests.views_cache), and they skip where no Redis
+answers. With the database cache views are written as they are counted
+(tests/posts/test_view_counting.py)."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from posts.models import Post, PostDailyViews, PostRead
 from posts.services.view_buffer import pending_views, view_buffer_flush
 from tests.factories import PostFactory, UserFactory
-
-pytestmark = pytest.mark.skipif(
-    not settings.VIEW_BUFFER,
-    reason="views are buffered only with a Redis views cache (make test-scale)",
-)
+from tests.views_cache import redis_views_cache
 
 
 @pytest.fixture(autouse=True)
-def _flush_only_when_told(settings):
+def _buffered_views(settings):
+    if not settings.VIEW_BUFFER:
+        with redis_views_cache(settings, buffered=True):
+            yield
+        return
     # The flush task is queued, not run at once: each test flushes when it says so.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    yield
 
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
@@ -112,26 +115,39 @@ def test_flushes_running_during_the_counting_lose_and_double_nothing():
     assert PostDailyViews.objects.get(post=post).views == visitors
 
 
+@contextmanager
+def _database_refusing_post_updates():
+    """A trigger that makes the database refuse the flush's write, while in the block."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger AS "
+                "$$ BEGIN RAISE EXCEPTION 'database refuses'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_views BEFORE UPDATE ON posts_post "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_views BEFORE UPDATE ON posts_post "
+                "BEGIN SELECT RAISE(ABORT, 'database refuses'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            on_table = " ON posts_post" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"DROP TRIGGER refuse_views{on_table}")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_flush_that_fails_puts_the_counts_back_for_the_next_one():
     post = PostFactory()
     for n in range(5):
         _visit(post, n)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger AS "
-            "$$ BEGIN RAISE EXCEPTION 'database refuses'; END $$ LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            "CREATE TRIGGER refuse_views BEFORE UPDATE ON posts_post "
-            "FOR EACH ROW EXECUTE FUNCTION refuse()"
-        )
-    try:
-        with pytest.raises(Exception, match="database refuses"):
-            view_buffer_flush()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER refuse_views ON posts_post")
+    with _database_refusing_post_updates(), pytest.raises(Exception, match="database refuses"):
+        view_buffer_flush()
 
     assert _stored(post) == 0
     assert 'id="view-count">Views: 5</p>' in _visit(post, 1).content.decode()

@@ -2,22 +2,21 @@
 remembers, and what it does when the views cache is down."""
 
 import logging
-import os
-import uuid
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.utils import timezone
 
 from posts.models import Post, PostRead
 from posts.services.view_buffer import view_buffer_flush
 from posts.services.viewing import post_view_record
 from posts.visitors import Visitor
+from tests.cache_ttl import seconds_left
 from tests.factories import PostFactory, UserFactory
+from tests.views_cache import redis_views_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,6 @@ pytestmark = pytest.mark.django_db
 # every branch of the service is checked in every run that can reach a Redis server
 # (mutation runs included). The Redis ones skip where no Redis answers; `make
 # test-scale` covers the buffered one with its own Redis.
-VIEWS_TEST_REDIS_URL = os.environ.get("VIEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 @pytest.fixture(autouse=True, params=["configured", "redis-buffered", "redis-unbuffered"])
@@ -38,28 +36,8 @@ def views_store(request, settings):
         return
     if settings.VIEW_BUFFER and request.param == "redis-buffered":
         pytest.skip("this run buffers views in its own Redis already")
-    client = redis.Redis.from_url(VIEWS_TEST_REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError:
-        pytest.skip(f"no Redis at {VIEWS_TEST_REDIS_URL} for the buffered views branch")
-    prefix = f"rr-view-record-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        **settings.CACHES,
-        "views": {
-            "BACKEND": "radrounds.cache.ResilientRedisCache",
-            "LOCATION": VIEWS_TEST_REDIS_URL,
-            "KEY_PREFIX": prefix,
-        },
-    }
-    settings.VIEW_BUFFER = request.param == "redis-buffered"
-    # The flush is queued, not run at once: _views() flushes when a test reads counts.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    yield request.param
-    keys = list(client.scan_iter(match=f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with redis_views_cache(settings, buffered=request.param == "redis-buffered"):
+        yield request.param
 
 
 def _anonymous(n=1) -> Visitor:
@@ -126,28 +104,42 @@ def test_the_posters_own_view_is_not_a_read():
 
 
 def test_a_view_mark_lasts_the_dedupe_window():
-    backend = caches["views"]
-    if not hasattr(backend, "_table"):
-        pytest.skip("reads the database cache's table (Redis marks are in the buffer tests)")
     post = PostFactory()
 
     post_view_record(post=post, visitor=_anonymous())
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT expires FROM {backend._table} WHERE cache_key LIKE %s",  # noqa: S608
-            ["%postview:%"],
-        )
-        (expires,) = [row[0] for row in cursor.fetchall()]
-    if isinstance(expires, str):
-        from django.utils.dateparse import parse_datetime
+    left = seconds_left(caches["views"], f"postview:{post.pk}:anon:")
+    assert settings.VIEW_DEDUPE_SECONDS - 60 < left <= settings.VIEW_DEDUPE_SECONDS
 
-        expires = parse_datetime(expires)
-    if timezone.is_naive(expires):
-        expires = timezone.make_aware(expires, timezone.get_fixed_timezone(0))
-    remaining = expires - timezone.now()
-    window = timedelta(seconds=settings.VIEW_DEDUPE_SECONDS)
-    assert window - timedelta(minutes=1) < remaining <= window
+
+def test_an_addresss_count_is_kept_an_hour_and_a_minute():
+    # Longer than its clock hour, so it cannot vanish inside it; not much longer.
+    post = PostFactory()
+
+    post_view_record(post=post, visitor=_anonymous())
+
+    left = seconds_left(caches["views"], f"postview-address:{post.pk}:")
+    assert 3600 < left <= 3660
+
+
+def _at(monkeypatch, moment: datetime) -> None:
+    """Move this process's clock (Django's timezone.now) to ``moment``."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_the_address_cap_holds_for_a_clock_hour_and_starts_again_with_the_next(monkeypatch):
+    post = PostFactory()
+    hour = datetime.fromtimestamp((time.time() // 3600) * 3600, tz=UTC)
+    visitors = iter(Visitor(key=f"anon:{n:032x}", address_key="c" * 32) for n in range(6))
+
+    def view_at(moment):
+        _at(monkeypatch, moment)
+        return post_view_record(post=post, visitor=next(visitors))
+
+    assert [view_at(hour + timedelta(minutes=m)) for m in (1, 2, 3)] == [True, True, True]
+    assert view_at(hour + timedelta(minutes=59, seconds=59)) is False  # still that hour
+    assert view_at(hour + timedelta(hours=1)) is True  # the next clock hour
+    assert _views(post) == 4
 
 
 def test_with_the_views_cache_down_a_view_is_logged_and_not_counted(settings, caplog):
