@@ -208,6 +208,8 @@ TARGETS = [
             "posts/services/viewing.py": ["_buffered"],
         },
         tests=["tests/posts/test_view_buffer.py", "tests/posts/test_view_record.py"],
+        # The buffered runs of the view-record tests, and the one that compares modes.
+        select="test_view_buffer or redis-buffered or wait_for_a_flush",
     ),
 ]
 

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posts.models import Post, PostRead
-from posts.services.view_buffer import view_buffer_flush
+from posts.services.view_buffer import pending_views, view_buffer_flush
 from posts.services.viewing import post_view_record
 from posts.visitors import Visitor
 from tests.cache_ttl import seconds_left
@@ -178,3 +180,37 @@ def test_an_address_cap_that_expires_between_counting_steps_starts_again_at_one(
     visitors = [Visitor(key=f"anon:{n:032x}", address_key="b" * 32) for n in range(4)]
 
     assert [post_view_record(post=post, visitor=v) for v in visitors] == [True, True, True, False]
+    assert 3600 < seconds_left(caches["views"], f"postview-address:{post.pk}:") <= 3660
+
+
+def test_a_members_repeat_view_writes_nothing_to_the_database():
+    post, reader = PostFactory(), UserFactory()
+    post_view_record(post=post, visitor=_member(reader))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post_view_record(post=post, visitor=_member(reader)) is False
+
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+
+
+def test_members_views_are_not_held_to_an_address_cap():
+    post = PostFactory()
+    members = [_member(UserFactory()) for _ in range(5)]
+
+    assert [post_view_record(post=post, visitor=m) for m in members] == [True] * 5
+    assert _views(post) == 5
+
+
+def test_views_wait_for_a_flush_only_when_they_are_buffered(views_store, settings):
+    post, quiet = PostFactory(), PostFactory()
+    buffered = views_store == "redis-buffered" or (
+        views_store == "configured" and settings.VIEW_BUFFER
+    )
+    post_view_record(post=post, visitor=_anonymous(1))
+    post_view_record(post=post, visitor=_anonymous(2))
+
+    assert pending_views([post.pk, quiet.pk]) == ({post.pk: 2} if buffered else {})
+    assert view_buffer_flush() == (2 if buffered else 0)
+    assert pending_views([post.pk, quiet.pk]) == {}
+    assert Post.objects.get(pk=post.pk).view_count == 2
