@@ -148,7 +148,13 @@ TARGETS = [
             "posts/services/engagement.py": ["_switch", "post_like_set", "comment_like_set"],
             "posts/services/discussion.py": ["comments_hide", "comments_unhide", "_recount_posts"],
         },
-        tests=["tests/posts/test_counters.py"],
+        tests=[
+            "tests/posts/test_counters.py",
+            "tests/posts/test_moderation_statements.py",
+            # comment_like_set's "First like": this one test of the file is fast.
+            "tests/posts/test_achievement_triggers.py::"
+            "test_a_colleagues_like_of_a_comment_earns_its_author_the_first_like_badge",
+        ],
     ),
     Target(
         name="view-counting",

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posts.models import Comment, CommentLike, Post, PostLike
@@ -181,6 +183,18 @@ def test_unhiding_puts_comments_back_in_the_count_once():
     )
 
 
+def test_unhiding_a_comment_hidden_pending_review_ends_the_review():
+    comment = CommentFactory()
+    comments_hide(
+        comments=Comment.objects.filter(pk=comment.pk), by=None, reason="x", pending_review=True
+    )
+
+    comments_unhide(comments=Comment.objects.filter(pk=comment.pk))
+
+    comment.refresh_from_db()
+    assert (comment.is_hidden, comment.hidden_pending_review) == (False, False)
+
+
 def test_unhiding_a_deleted_comment_does_not_count_it():
     comment = CommentFactory()
     _with_count(comment.post, 1)
@@ -225,3 +239,72 @@ def test_hiding_one_comment_takes_exactly_one_off_the_count():
     comments_hide(comments=Comment.objects.filter(pk=comment.pk), by=moderator(), reason="x")
 
     assert _post(comment.post).comment_count == 4
+
+
+def _at(comment, when):
+    Comment.objects.filter(pk=comment.pk).update(created_at=when)
+
+
+def test_last_commented_is_never_taken_from_another_posts_comment():
+    post, other = PostFactory(), PostFactory()
+    now = timezone.now()
+    older, newer = CommentFactory(post=post), CommentFactory(post=post)
+    _at(older, now - timedelta(hours=3))
+    _at(newer, now - timedelta(hours=2))
+    _at(CommentFactory(post=other), now - timedelta(hours=1))
+
+    comments_hide(comments=Comment.objects.filter(pk=newer.pk), by=moderator(), reason="x")
+
+    assert _post(post).last_commented_at == now - timedelta(hours=3)
+
+
+def test_a_deleted_comment_is_never_what_a_post_was_last_commented_on():
+    post = PostFactory()
+    now = timezone.now()
+    visible = CommentFactory(post=post)
+    deleted = CommentFactory(post=post, is_deleted=True, body="")
+    hidden = CommentFactory(post=post)
+    _at(visible, now - timedelta(hours=3))
+    _at(deleted, now - timedelta(hours=2))
+    _at(hidden, now - timedelta(hours=1))
+
+    comments_hide(comments=Comment.objects.filter(pk=hidden.pk), by=moderator(), reason="x")
+
+    assert _post(post).last_commented_at == now - timedelta(hours=3)
+
+
+# --- Queries ---------------------------------------------------------------------------------
+# Each statement of reasons costs a query (its author's confirmed address); a closed
+# account gets no mail, so what is counted here is the hiding itself. Every post whose
+# count moves costs one UPDATE, so the comments share a post.
+
+
+def _comments_of(author, n):
+    post = PostFactory()
+    return Comment.objects.filter(
+        pk__in=[CommentFactory(post=post, author=author).pk for _ in range(n)]
+    )
+
+
+def test_hiding_five_comments_runs_the_queries_hiding_one_does(django_assert_num_queries):
+    closed = UserFactory(is_active=False)
+    one, five = _comments_of(closed, 1), _comments_of(closed, 5)
+    by = moderator()
+    with CaptureQueriesContext(connection) as baseline:
+        assert comments_hide(comments=one, by=by, reason="Spam") == 1
+
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        assert comments_hide(comments=five, by=by, reason="Spam") == 5
+
+
+def test_unhiding_five_comments_runs_the_queries_unhiding_one_does(django_assert_num_queries):
+    closed = UserFactory(is_active=False)
+    one, five = _comments_of(closed, 1), _comments_of(closed, 5)
+    by = moderator()
+    comments_hide(comments=one, by=by, reason="Spam")
+    comments_hide(comments=five, by=by, reason="Spam")
+    with CaptureQueriesContext(connection) as baseline:
+        assert comments_unhide(comments=one) == 1
+
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        assert comments_unhide(comments=five) == 5
