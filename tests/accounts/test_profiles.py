@@ -195,12 +195,37 @@ def test_staff_still_see_a_hidden_profile_but_cannot_edit_it(client, staff_user,
     assert edit_url(member) not in response.content.decode()
 
 
-def test_only_the_member_gets_the_edit_link_on_their_profile(client, user):
+def test_only_the_member_gets_the_edit_button_on_their_profile(client, user):
     other = UserFactory()
     client.force_login(user)
 
-    assert edit_url(user) in client.get(user.get_absolute_url()).content.decode()
+    def button(member):
+        # The profile's own button; the account menu links to the member's editor too.
+        return f'<a class="button button--quiet" href="{edit_url(member)}">Edit profile</a>'
+
+    assert button(user) in client.get(user.get_absolute_url()).content.decode()
     assert edit_url(other) not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_a_member_is_told_only_they_and_the_moderators_see_their_hidden_profile(client, db):
+    member = _hidden_member()
+    client.force_login(member)
+
+    html = client.get(member.get_absolute_url()).content.decode()
+
+    assert "Only you and the moderators can see it." in html
+    assert "Only its author and staff can see it." not in html
+
+
+def test_a_member_visiting_a_hidden_profile_keeps_their_account_menu(client, user):
+    member = _hidden_member()
+    client.force_login(user)
+
+    html = client.get(member.get_absolute_url()).content.decode()
+
+    assert f'<span class="account-menu__name">{user.name}</span>' in html
+    assert "account-menu__signout" in html
+    assert "csrfmiddlewaretoken" in html
 
 
 def test_the_edit_page_starts_from_the_members_saved_profile(client, user):
@@ -216,7 +241,9 @@ def test_saving_the_profile_says_so(client, user):
 
     response = client.post(edit_url(user), {"display_name": "Dr. Lee"}, follow=True)
 
-    assert "Your profile was saved." in response.content.decode()
+    assert '<p class="message message--success">Your profile was saved.</p>' in (
+        response.content.decode()
+    )
 
 
 def test_a_picture_is_added_and_removed_from_the_edit_page(client, user):

@@ -1,6 +1,7 @@
 """Embeddable badge PNGs under /badges/: network, member and post badges."""
 
 import io
+import logging
 from http import HTTPStatus
 
 import pytest
@@ -11,7 +12,8 @@ from PIL import Image
 from accounts.avatars import process_avatar
 from accounts.services import account_delete, avatar_set, profile_update
 from posts.badges import fonts
-from posts.badges.images import member_badge, shown_member_name
+from posts.badges.images import member_badge, post_badge, shown_member_name
+from posts.models import Post
 from tests.accounts.images import image_upload
 from tests.factories import PostFactory, UserFactory
 
@@ -101,6 +103,38 @@ def test_member_badge_shows_a_new_picture(client):
     # The avatar disc's centre (x 14..86, y 20..92) turns the uploaded red.
     assert photo.convert("RGB").getpixel((50, 56)) != initials.convert("RGB").getpixel((50, 56))
     assert photo.convert("RGB").getpixel((50, 56))[0] > 150
+
+
+def test_the_badge_of_a_member_without_a_picture_does_not_look_for_one(client, caplog):
+    member = UserFactory()
+
+    with caplog.at_level(logging.WARNING, logger="posts.badges.images"):
+        response = client.get(reverse("badges:member", args=[member.username]))
+
+    assert response.status_code == HTTPStatus.OK
+    # Drawn from initials; no "could not read avatar" warning for a file never uploaded.
+    assert [r.getMessage() for r in caplog.records if r.name == "posts.badges.images"] == []
+
+
+def test_each_member_has_a_badge_of_their_own(client):
+    members = [UserFactory(display_name="Dr. Ana Ortiz"), UserFactory(display_name="Dr. Ben Li")]
+
+    etags = [client.get(reverse("badges:member", args=[m.username]))["ETag"] for m in members]
+
+    assert etags == [f'"{member_badge(m).etag(1)}"' for m in members]
+    assert etags[0] != etags[1]
+
+
+def test_each_post_has_a_badge_of_its_own(client):
+    posts = [
+        PostFactory(title="Imaging of the acute abdomen."),
+        PostFactory(title="MRI of the knee."),
+    ]
+
+    etags = [client.get(reverse("badges:post", args=[p.pk]))["ETag"] for p in posts]
+
+    assert etags == [f'"{post_badge(Post.objects.get(pk=p.pk)).etag(1)}"' for p in posts]
+    assert etags[0] != etags[1]
 
 
 def test_badges_carry_etag_last_modified_and_cache_control(client):

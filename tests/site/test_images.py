@@ -133,6 +133,25 @@ def test_transparency_is_kept_and_everything_else_is_rgb():
     assert decode_upload(Upload(picture("JPEG", mode="CMYK", colour=(0, 0, 0, 0)))).mode == "RGB"
 
 
+def test_a_greyscale_picture_with_transparency_becomes_rgba():
+    image = decode_upload(Upload(picture(mode="LA", colour=(128, 100))))
+
+    assert (image.mode, image.getpixel((0, 0))) == ("RGBA", (128, 128, 128, 100))
+
+
+def test_a_jpeg_whose_exif_block_is_cut_short_is_accepted_though_pillow_warns():
+    # Some editors truncate the EXIF block; Pillow warns (a UserWarning) and reads the
+    # pixels anyway. Only its decompression-bomb warning is an error here.
+    exif = Image.Exif()
+    exif[0x010F] = "A camera maker's name"
+    data = picture("JPEG", exif=exif.tobytes()[:-10])
+
+    with pytest.warns(UserWarning, match="Truncated File Read"):
+        image = decode_upload(Upload(data))
+
+    assert (image.mode, image.size) == ("RGB", (60, 40))
+
+
 def test_exif_orientation_is_applied():
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to show
