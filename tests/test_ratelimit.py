@@ -120,3 +120,24 @@ def test_a_count_started_again_after_it_vanished_is_kept_a_window_and_a_second(m
     rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)])
 
     assert 59.5 < seconds_left(caches["default"], "ratelimit:t:a:60:") <= 61
+
+
+def test_a_count_started_again_after_it_vanished_goes_on_from_one(monkeypatch):
+    backend = type(caches["default"])
+    original_add = backend.add
+    lost = []
+
+    def add(self, key, *args, **kwargs):
+        if not lost:
+            lost.append(key)
+            return True  # as if stored, then gone before incr()
+        return original_add(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "add", add)
+    rates = [Rate(2, 60)]
+
+    assert [rate_limit_hit(scope="t", key="a", rates=rates) for _ in range(3)] == [
+        None,
+        None,
+        Rate(2, 60),
+    ]

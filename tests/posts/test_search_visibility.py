@@ -2,12 +2,13 @@
 and the suggested topics. Hidden posts are never found, counted or suggested."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from posts.search import parse_query, search_posts
 from posts.search.results import suggestions
+from tests.cache_ttl import seconds_left
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,14 @@ def test_hidden_posts_are_visible_to_staff_only():
     assert visible(AnonymousUser()) == {shown.pk}
     assert visible(UserFactory()) == {shown.pk}
     assert visible(UserFactory(is_staff=True)) == {shown.pk, hidden.pk}
+
+
+def test_suggestions_are_kept_an_hour():
+    # Every write to the index clears them; the hour only bounds how long a cache that
+    # missed a clear (another process's local fallback) can show stale topics.
+    cache.clear()
+    PostFactory(mesh_terms=[{"descriptor": "Spine", "major": True}])
+
+    suggestions()
+
+    assert 3590 < seconds_left(caches["default"], "search:suggestions") <= 3600

@@ -133,6 +133,34 @@ def test_transparency_is_kept_and_everything_else_is_rgb():
     assert decode_upload(Upload(picture("JPEG", mode="CMYK", colour=(0, 0, 0, 0)))).mode == "RGB"
 
 
+def _indexed_png_with_a_transparent_background() -> bytes:
+    # What pngquant or TinyPNG make of a logo: a palette picture whose transparency is a
+    # tRNS chunk (one alpha byte per palette entry), not an alpha band.
+    image = Image.new("P", (60, 40), 0)
+    image.putpalette([0, 0, 0, 200, 30, 30])
+    image.paste(1, (20, 10, 40, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", transparency=bytes([0, 255]))
+    return buffer.getvalue()
+
+
+def test_an_indexed_picture_keeps_its_transparent_background():
+    image = decode_upload(Upload(_indexed_png_with_a_transparent_background()))
+
+    assert image.mode == "RGBA"
+    assert image.getpixel((2, 2))[3] == 0  # the background stays see-through
+    assert image.getpixel((30, 20)) == (200, 30, 30, 255)
+
+
+def test_an_indexed_picture_stored_as_webp_keeps_its_transparent_background():
+    image = decode_upload(Upload(_indexed_png_with_a_transparent_background()))
+
+    stored = Image.open(io.BytesIO(fitted_webp(image, (60, 40))[0]))
+
+    assert stored.mode == "RGBA"
+    assert stored.getpixel((2, 2))[3] == 0
+
+
 def test_a_greyscale_picture_with_transparency_becomes_rgba():
     image = decode_upload(Upload(picture(mode="LA", colour=(128, 100))))
 
