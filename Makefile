@@ -91,7 +91,8 @@ test-scale: $(VENV)/.installed-dev
 		$(BIN)/python -m pytest --ignore=tests/e2e -p no:cacheprovider
 
 # Mutation testing (tests/mutation/): mutmut's mutants of each target, judged by the
-# tests that cover it; one mutant at a time (MUTATE_ARGS="--jobs 2" on an idle machine).
+# tests that cover it; one mutant per core, at most two (MUTATE_ARGS="--jobs 1" on a
+# busy machine, MUTATE_ARGS="view-buffer" for one target).
 mutate: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.mutation.run $(MUTATE_ARGS)
 

@@ -20,6 +20,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every test account is made with a password, and the production hasher (PBKDF2,
+    # a million rounds) costs about a third of a second each. Hashes made by it still
+    # verify (it stays in the list); new ones are cheap. Django's testing docs advise this.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _tasks_and_email(settings):
     # Tasks run at once, in the caller's thread; email still goes through the real
     # outbox and delivery task, then lands in django.core.mail.outbox.
