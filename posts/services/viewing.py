@@ -118,8 +118,8 @@ def _address_within_cap(cache, *, post_id: int, address_key: str) -> bool:
     hour = int(timezone.now().timestamp() // 3600)
     key = f"postview-address:{post_id}:{address_key}:{hour}"
     if isinstance(cache, DatabaseCache):
-        # Inside the caller's transaction: Django's incr() on this cache is a get and a
-        # set anyway, so one read and one write do the same with one write less.
+        # Inside the caller's transaction, which holds the write lock on SQLite: one read
+        # and one write, where add() then incr() would be two writes and two reads.
         count = (cache.get(key) or 0) + 1
         cache.set(key, count, timeout=3600 + 60)
         return count <= ADDRESS_VIEWS_PER_HOUR
