@@ -27,7 +27,7 @@ import time
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import DatabaseError, connections, models, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 logger = logging.getLogger("radrounds.cache")
@@ -163,35 +163,28 @@ class CountingDatabaseCache(DatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        quote_name = connection.ops.quote_name
-        table = quote_name(self._table)
-        cache_key, value_column = quote_name("cache_key"), quote_name("value")
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        table = connection.ops.quote_name(self._table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with transaction.atomic(using=db), connection.cursor() as cursor:
+            # A write that changes nothing first: it finds the live entry (expired is
+            # "expires < now", as Django's get() has it) and locks its row until commit
+            # (on SQLite the write transaction itself keeps other writers out).
+            # (The table name is the alias's LOCATION from settings, quoted: no input.)
             cursor.execute(
-                f"SELECT {value_column}, {quote_name('expires')} FROM {table} "  # noqa: S608
-                f"WHERE {cache_key} = %s{lock}",
-                [key],
+                f"UPDATE {table} SET expires = expires "  # noqa: S608
+                "WHERE cache_key = %s AND expires >= %s",
+                [key, now],
             )
-            row = cursor.fetchone()
-            if row is None or _expires_at(connection, row[1]) < timezone.now():
+            if cursor.rowcount != 1:
                 raise ValueError(f"Key '{key}' not found")
-            new_value = pickle.loads(base64.b64decode(row[0].encode())) + delta  # noqa: S301
+            cursor.execute(f"SELECT value FROM {table} WHERE cache_key = %s", [key])  # noqa: S608
+            new_value = pickle.loads(base64.b64decode(cursor.fetchone()[0].encode())) + delta  # noqa: S301
             pickled = pickle.dumps(new_value, self.pickle_protocol)
             cursor.execute(
-                f"UPDATE {table} SET {value_column} = %s WHERE {cache_key} = %s",  # noqa: S608
+                f"UPDATE {table} SET value = %s WHERE cache_key = %s",  # noqa: S608
                 [base64.b64encode(pickled).decode("latin1"), key],
             )
         return new_value
-
-
-def _expires_at(connection, raw):
-    """The ``expires`` column's value as a datetime (as Django's cache reads it)."""
-    expression = models.Expression(output_field=models.DateTimeField())
-    converters = connection.ops.get_db_converters(expression)
-    for converter in [*converters, *expression.get_db_converters(connection)]:
-        raw = converter(raw, expression, connection)
-    return raw
 
 
 class ResilientDatabaseCache(_ResilientMixin, CountingDatabaseCache):

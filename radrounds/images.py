@@ -64,9 +64,8 @@ def decode_upload(
     with DECODE_SLOTS:
         image = _decode(data, max_pixels=max_pixels, working_size=working_size)
     # Transparency is an alpha band (RGBA, LA ...) or, in palette pictures (logos shrunk
-    # with pngquant or TinyPNG), a tRNS chunk: both keep it.
-    transparent = "A" in image.getbands() or image.has_transparency_data
-    return image.convert("RGBA") if transparent else image.convert("RGB")
+    # with pngquant or TinyPNG), a tRNS chunk: Pillow's has_transparency_data sees both.
+    return image.convert("RGBA") if image.has_transparency_data else image.convert("RGB")
 
 
 def _decode(data: bytes, *, max_pixels: int, working_size: tuple[int, int]) -> Image.Image:

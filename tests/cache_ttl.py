@@ -1,10 +1,12 @@
-"""How long a cache entry has left, read from the store itself (database table or Redis).
+"""When a cache entry expires, read from the store itself (database table or Redis).
 
 Tests use it to check that a counter or mark lives exactly as long as its promise (an
 hour's cap, a rate window) in every store a run configures.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
@@ -13,8 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 
-def seconds_left(cache, fragment: str) -> float:
-    """Seconds until the one entry of ``cache`` whose key contains ``fragment`` expires."""
+def expires_at(cache, fragment: str) -> datetime:
+    """When the one entry of ``cache`` whose key contains ``fragment`` expires."""
     pattern = cache.make_key(f"*{fragment}*")
     if isinstance(cache, DatabaseCache):
         db = router.db_for_read(cache.cache_model_class)
@@ -31,10 +33,15 @@ def seconds_left(cache, fragment: str) -> float:
             expires = parse_datetime(expires)
         if timezone.is_naive(expires):
             expires = timezone.make_aware(expires, timezone.get_fixed_timezone(0))
-        return (expires - timezone.now()).total_seconds()
+        return expires
     if isinstance(cache, RedisCache):
         client = cache._cache.get_client()
         keys = list(client.scan_iter(match=pattern))
         assert len(keys) == 1, f"{len(keys)} entries match {fragment!r}"
-        return client.pttl(keys[0]) / 1000
+        return timezone.now() + timedelta(milliseconds=client.pttl(keys[0]))
     raise AssertionError(f"cannot read expiry times from {type(cache).__name__}")
+
+
+def seconds_left(cache, fragment: str) -> float:
+    """Seconds until the one entry of ``cache`` whose key contains ``fragment`` expires."""
+    return (expires_at(cache, fragment) - timezone.now()).total_seconds()

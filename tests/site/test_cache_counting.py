@@ -5,13 +5,15 @@ Each test runs on a database cache table of its own, so it runs on SQLite and un
 `make test-scale` on PostgreSQL alike."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
-from tests.cache_ttl import seconds_left
+from tests.cache_ttl import expires_at, seconds_left
 
 ALIAS = "counting-test"
 TABLE = "radrounds_cache_counting_test"
@@ -107,3 +109,27 @@ def test_parallel_increments_are_all_counted(counting_cache):
 
     assert errors == []
     assert counting_cache.get("count") == workers * each
+
+
+@pytest.mark.django_db
+def test_a_count_is_kept_apart_per_cache_version(counting_cache):
+    counting_cache.set("count", 1, version=2)
+
+    assert counting_cache.incr("count", version=2) == 2
+    with pytest.raises(ValueError, match="not found"):
+        counting_cache.incr("count")  # version 1 was never set
+    assert counting_cache.get("count", version=2) == 2
+
+
+@pytest.mark.django_db
+def test_an_entry_can_be_counted_up_to_its_last_instant(counting_cache, monkeypatch):
+    # As Django's get() has it: an entry has expired once "expires" is in the past.
+    counting_cache.set("count", 1, timeout=60)
+    expires = expires_at(counting_cache, "count")
+    monkeypatch.setattr(timezone, "now", lambda: expires)
+
+    assert counting_cache.incr("count") == 2
+
+    monkeypatch.setattr(timezone, "now", lambda: expires + timedelta(microseconds=1))
+    with pytest.raises(ValueError, match="not found"):
+        counting_cache.incr("count")
