@@ -6,7 +6,7 @@ from django.core.cache import caches
 from tests.factories import UserFactory
 
 if os.environ.get("RADROUNDS_MUTATION_DATABASE"):
-    # `make mutate` (tests/mutation/run.py) hands every run a fresh copy of a database it
+    # `make mutate` (tests/mutation/execute.py) hands every run a fresh copy of a database it
     # migrated once, already named in settings: creating or checking it again for each of
     # thousands of short runs would take most of their time.
     @pytest.fixture(scope="session")
