@@ -77,10 +77,11 @@ def test_every_attempt_counts_against_every_rate_even_when_refused():
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(3, 3600)]) == Rate(3, 3600)
 
 
-def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkeypatch):
-    # The window's counter vanishes between add() and incr() (it expired, or was
-    # evicted): the attempt counts as the first of a new count. Django's backend is
-    # wrapped to lose the first add, not our code.
+@pytest.fixture
+def first_count_lost(monkeypatch):
+    """The window's counter vanishes between add() and incr() (it expired, or was
+    evicted) once. Django's cache backend is wrapped to lose the first add, not our code.
+    """
     backend = type(caches["default"])
     original_add = backend.add
     lost = []
@@ -92,6 +93,11 @@ def test_a_window_that_expires_between_counting_steps_starts_again_at_one(monkey
         return original_add(self, key, *args, **kwargs)
 
     monkeypatch.setattr(backend, "add", add)
+
+
+@pytest.mark.usefixtures("first_count_lost")
+def test_a_window_that_expires_between_counting_steps_starts_again_at_one():
+    # The attempt counts as the first of a new count.
 
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) is None  # the first
     assert rate_limit_hit(scope="t", key="a", rates=[Rate(1, 60)]) == Rate(1, 60)
@@ -105,35 +111,15 @@ def test_a_windows_count_is_kept_a_window_and_a_second_from_the_first_attempt():
     assert 59.5 < seconds_left(caches["default"], "ratelimit:t:a:60:") <= 61
 
 
-def test_a_count_started_again_after_it_vanished_is_kept_a_window_and_a_second(monkeypatch):
-    backend = type(caches["default"])
-    original_add = backend.add
-    lost = []
-
-    def add(self, key, *args, **kwargs):
-        if not lost:
-            lost.append(key)
-            return True  # as if stored, then gone before incr()
-        return original_add(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "add", add)
+@pytest.mark.usefixtures("first_count_lost")
+def test_a_count_started_again_after_it_vanished_is_kept_a_window_and_a_second():
     rate_limit_hit(scope="t", key="a", rates=[Rate(3, 60)])
 
     assert 59.5 < seconds_left(caches["default"], "ratelimit:t:a:60:") <= 61
 
 
-def test_a_count_started_again_after_it_vanished_goes_on_from_one(monkeypatch):
-    backend = type(caches["default"])
-    original_add = backend.add
-    lost = []
-
-    def add(self, key, *args, **kwargs):
-        if not lost:
-            lost.append(key)
-            return True  # as if stored, then gone before incr()
-        return original_add(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "add", add)
+@pytest.mark.usefixtures("first_count_lost")
+def test_a_count_started_again_after_it_vanished_goes_on_from_one():
     rates = [Rate(2, 60)]
 
     assert [rate_limit_hit(scope="t", key="a", rates=rates) for _ in range(3)] == [
