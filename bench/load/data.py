@@ -8,17 +8,20 @@ service), 2,000 members (verified, a year old), 100,000 comments (a few posts wi
 (comment counts, last-commented dates, like counts, view totals, the search index) is
 set from the rows afterwards, so the data is what the site would hold.
 
-Called by bench/run.py (``make bench``); ``--rebuild`` builds it again.
+Called by ``setup_django`` below (``make bench``); ``--rebuild`` builds it again.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import random
 import time
 from datetime import timedelta
 
 from bench.corpus import PMID_BASE, Corpus, posts_write
+from bench.load import DATA
+from bench.load.server import server_env
 
 POSTS = 20_000
 MEMBERS = 2_000
@@ -27,6 +30,22 @@ HOT_POSTS = 4  # posts with 500+ comments; the first is the signed-in scenario's
 HOT_COMMENTS = 520
 VIEW_DAYS = 60
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - bench members only
+
+
+def setup_django(rebuild: bool) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    os.environ.update(server_env(0))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "radrounds.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if rebuild or not is_built():
+        print("Building the benchmark database (once; reused next time) ...", flush=True)
+        build()
 
 
 def is_built() -> bool:
