@@ -104,7 +104,7 @@ mutate-ci: $(VENV)/.installed-dev
 # with wrk and writes bench/results/<date>-<db>.json and .png. BENCH_ARGS="--duration 30".
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: sudo apt-get install wrk (Debian/Ubuntu) or brew install wrk (macOS)" >&2; exit 2; }
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.load $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .

@@ -81,72 +81,26 @@ def setup_django(posts: int) -> None:
     call_command("createcachetable", verbosity=0)
 
 
-def _records():
-    from posts.pubmed.parser import parse_pubmed_xml
-
-    folder = ROOT / "posts" / "fixtures" / "pubmed"
-    records = []
-    for path in sorted(folder.rglob("*.xml")):
-        try:
-            records.extend(parse_pubmed_xml(path.read_bytes()).records)
-        except Exception:  # noqa: S112 - error envelopes are test material, not data
-            continue
-    return records
-
-
 def build(count: int, *, seed: int = 10) -> None:
     """``count`` posts varied from the real records, indexed by the site's own service."""
-    from django.db import transaction
-
+    from bench.corpus import Corpus, posts_write
     from posts.models import Post
-    from posts.services.imports import record_fields
-    from posts.services.search_index import posts_index, search_index_rebuild
+    from posts.services.search_index import search_index_rebuild
 
     rng = random.Random(seed)
-    records = [record_fields(r) for r in _records()]
-    sentences = [
-        sentence.strip() + "."
-        for fields in records
-        for section in fields["abstract"]
-        for sentence in section["text"].split(". ")
-        if len(sentence) > 30
-    ]
-    mesh_pool = [m for fields in records for m in fields["mesh_terms"]]
-    authors_pool = [a for fields in records for a in fields["authors"]]
-    journals = sorted({(f["journal_title"], f["journal_abbrev"]) for f in records})
+    corpus = Corpus.load()
+
+    def posts():
+        for n in range(count):
+            fields = corpus.post_fields(rng, n)
+            post = Post(view_count=rng.randint(0, 500), **fields)
+            post.slug = "post"
+            yield post
 
     Post.objects.all().delete()
     search_index_rebuild()  # an empty index: nothing left from an earlier build
     started = time.perf_counter()
-    batch: list[Post] = []
-    for n in range(count):
-        base = records[n % len(records)]
-        fields = dict(base)
-        journal_title, journal_abbrev = rng.choice(journals)
-        fields.update(
-            journal_title=journal_title,
-            journal_abbrev=journal_abbrev,
-            pub_year=rng.randint(1975, 2025),
-            abstract=[
-                {"label": section["label"], "text": section["text"]} for section in base["abstract"]
-            ]
-            + [{"label": "", "text": " ".join(rng.sample(sentences, 3))}],
-            authors=rng.sample(authors_pool, rng.randint(1, 12)),
-            mesh_terms=rng.sample(mesh_pool, rng.randint(0, 14)),
-            doi=f"10.5555/bench.{n}",
-            pmcid="",
-        )
-        fields["pub_date"] = str(fields["pub_year"])
-        post = Post(pmid=90_000_000 + n, view_count=rng.randint(0, 500), **fields)
-        post.slug = "post"
-        post.search_document = ""
-        batch.append(post)
-        if len(batch) == 1000 or n == count - 1:
-            with transaction.atomic():
-                Post.objects.bulk_create(batch)
-                posts_index(posts=batch)
-            batch = []
-            print(f"  built {n + 1:,} posts", end="\r", flush=True)
+    posts_write(posts(), progress=lambda n: print(f"  built {n:,} posts", end="\r", flush=True))
     print(f"  built {count:,} posts in {time.perf_counter() - started:.0f} s")
     # Fresh tables have no planner statistics yet (a live site gets them from autovacuum
     # or its own ANALYZE); without them PostgreSQL guesses badly.

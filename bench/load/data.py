@@ -8,18 +8,21 @@ service), 2,000 members (verified, a year old), 100,000 comments (a few posts wi
 (comment counts, last-commented dates, like counts, view totals, the search index) is
 set from the rows afterwards, so the data is what the site would hold.
 
-Called by bench/run.py (``make bench``); ``--rebuild`` builds it again.
+Called by ``setup_django`` below (``make bench``); ``--rebuild`` builds it again.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import random
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.corpus import PMID_BASE, Corpus, posts_write
+from bench.load import DATA
+from bench.load.server import server_env
+
 POSTS = 20_000
 MEMBERS = 2_000
 COMMENTS = 100_000
@@ -29,17 +32,20 @@ VIEW_DAYS = 60
 BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - bench members only
 
 
-def _records():
-    from posts.pubmed.parser import parse_pubmed_xml
-    from posts.services.imports import record_fields
+def setup_django(rebuild: bool) -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    os.environ.update(server_env(0))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "radrounds.settings"
+    import django
 
-    records = []
-    for path in sorted((ROOT / "posts" / "fixtures" / "pubmed").rglob("*.xml")):
-        try:
-            records.extend(parse_pubmed_xml(path.read_bytes()).records)
-        except Exception:  # noqa: S112 - error envelopes are test material, not data
-            continue
-    return [record_fields(r) for r in records]
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if rebuild or not is_built():
+        print("Building the benchmark database (once; reused next time) ...", flush=True)
+        build()
 
 
 def is_built() -> bool:
@@ -48,7 +54,7 @@ def is_built() -> bool:
 
     try:
         return (
-            Post.objects.filter(pmid=90_000_000 + POSTS - 1, doi__startswith="10.5555/").exists()
+            Post.objects.filter(pmid=PMID_BASE + POSTS - 1, doi__startswith="10.5555/").exists()
             and MemberBadge.objects.filter(user__username__startswith="bench").exists()
         )
     except Exception:  # noqa: BLE001 - no tables yet
@@ -133,57 +139,27 @@ def _members(rng):
 
 
 def _posts(rng, members):
-    from django.db import transaction
     from django.utils import timezone
     from django.utils.text import slugify
 
     from posts.models import Post
-    from posts.services.search_index import posts_index
 
-    records = _records()
-    sentences = [
-        sentence.strip() + "."
-        for fields in records
-        for section in fields["abstract"]
-        for sentence in section["text"].split(". ")
-        if len(sentence) > 30
-    ]
-    mesh_pool = [m for fields in records for m in fields["mesh_terms"]]
-    authors_pool = [a for fields in records for a in fields["authors"]]
-    journals = sorted({(f["journal_title"], f["journal_abbrev"]) for f in records})
+    corpus = Corpus.load()
     now = timezone.now()
     posters = [m for m in members if m.pk % 10 == 0]
-    batch: list[Post] = []
-    for n in range(POSTS):
-        base = records[n % len(records)]
-        fields = dict(base)
-        journal_title, journal_abbrev = rng.choice(journals)
-        fields.update(
-            journal_title=journal_title,
-            journal_abbrev=journal_abbrev,
-            pub_year=rng.randint(1975, 2025),
-            abstract=[dict(section) for section in base["abstract"]]
-            + [{"label": "", "text": " ".join(rng.sample(sentences, 3))}],
-            authors=rng.sample(authors_pool, rng.randint(1, 12)),
-            mesh_terms=rng.sample(mesh_pool, rng.randint(0, 14)),
-            doi=f"10.5555/bench.{n}",
-            pmcid="",
-        )
-        fields["pub_date"] = str(fields["pub_year"])
-        post = Post(
-            pmid=90_000_000 + n,
-            posted_by=rng.choice(posters),
-            created_at=now - timedelta(minutes=POSTS - n),
-            **fields,
-        )
-        post.slug = slugify(post.title_text)[:80] or "post"
-        post.search_document = ""
-        batch.append(post)
-        if len(batch) == 1000 or n == POSTS - 1:
-            with transaction.atomic():
-                Post.objects.bulk_create(batch)
-                posts_index(posts=batch)
-            batch = []
+
+    def posts():
+        for n in range(POSTS):
+            fields = corpus.post_fields(rng, n)
+            post = Post(
+                posted_by=rng.choice(posters),
+                created_at=now - timedelta(minutes=POSTS - n),
+                **fields,
+            )
+            post.slug = slugify(post.title_text)[:80] or "post"
+            yield post
+
+    posts_write(posts())
     return list(Post.objects.order_by("pk").only("pk"))
 
 
