@@ -146,3 +146,41 @@ def test_the_report_pages_fit_a_phone(live_site, discussion, new_page, screensho
     mod.goto(f"{live_site.url}/admin/posts/report/{report.pk}/change/")
     expect(mod.get_by_role("heading", name="Work this report")).to_be_visible()
     screenshot(mod, "report-admin-page-phone")
+
+
+def test_a_post_reported_for_patient_information_is_hidden_and_its_poster_sees_why(
+    live_site, discussion, new_page, screenshot
+):
+    post, ana, carl, comment = discussion
+    Post.objects.filter(pk=post.pk).update(posted_by=ana)
+
+    # Carl reports the post: patient information hides it at once.
+    reporter = new_page()
+    sign_in(reporter, live_site, "carl", post.get_absolute_url())
+    reporter.get_by_role("link", name="Report this post").click()
+    reporter.get_by_label("Patient-identifiable information").check()
+    reporter.get_by_label("Details").fill("The second figure shows a patient's name.")
+    reporter.get_by_role("button", name="Send report").click()
+    expect(reporter.get_by_text("Until a moderator has looked at it")).to_be_visible()
+    assert Post.objects.get(pk=post.pk).is_hidden
+
+    # Ana, who posted it, still reads it, with the reason, and is offered nothing that
+    # would fail: no comment box, no like or reply.
+    poster = new_page()
+    sign_in(poster, live_site, "ana", post.get_absolute_url())
+    expect(
+        poster.get_by_text("This post is hidden until a moderator has reviewed it")
+    ).to_be_visible()
+    expect(
+        poster.get_by_text("The discussion is closed while this post is hidden.")
+    ).to_be_visible()
+    expect(poster.get_by_label("Add a comment")).to_have_count(0)
+    expect(poster.get_by_role("button", name=re.compile("^Like"))).to_have_count(0)
+    expect(poster.get_by_text("Reply to this thread")).to_have_count(0)
+    expect(poster.get_by_role("link", name="Report this comment")).to_have_count(0)
+    screenshot(poster, "hidden-post-poster-desktop")
+
+    # Others no longer find it.
+    visitor = new_page(user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0")
+    response = visitor.goto(live_site.url + post.get_absolute_url())
+    assert response.status == 404

@@ -224,6 +224,7 @@ def test_the_author_of_a_hidden_post_reads_it_without_actions_that_would_not_be_
         ("posts:comment_like", [thread.pk]),
         ("posts:comment_edit", [thread.pk]),
         ("posts:comment_delete", [thread.pk]),
+        ("reports:comment", [thread.pk]),
     ]:
         url = reverse(name, args=args)
         assert url not in page, name
