@@ -179,6 +179,10 @@ def test_a_post_reported_for_patient_information_is_hidden_and_its_poster_sees_w
     expect(poster.get_by_text("Reply to this thread")).to_have_count(0)
     expect(poster.get_by_role("link", name="Report this comment")).to_have_count(0)
     screenshot(poster, "hidden-post-poster-desktop")
+    poster.set_viewport_size({"width": 360, "height": 800})
+    poster.emulate_media(color_scheme="dark")
+    fits(poster, 360)
+    screenshot(poster, "hidden-post-poster-phone-dark")
 
     # Others no longer find it.
     visitor = new_page(user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0")
