@@ -4,12 +4,10 @@ import io
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -17,6 +15,7 @@ from PIL import Image
 from accounts.avatars import process_avatar
 from accounts.models import User
 from tests.accounts.images import image_upload
+from tests.concurrency import in_parallel
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,29 +47,16 @@ def test_concurrent_uploads_leave_exactly_the_last_pictures_files(settings):
     EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
     url = reverse("accounts:edit", kwargs={"username": "ana"})
     uploads = 4
-    barrier = threading.Barrier(uploads)
-    errors = []
 
     def upload(n):
-        try:
-            client = Client()
-            client.force_login(member)
-            picture = image_upload(name=f"p{n}.png", colour=(n * 40, 90, 160))
-            barrier.wait()
-            response = client.post(url, {"display_name": "Ana", "avatar_upload": picture})
-            assert response.status_code == 302
-        except Exception as error:  # noqa: BLE001 - asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+        client = Client()
+        client.force_login(member)
+        picture = image_upload(name=f"p{n}.png", colour=(n * 40, 90, 160))
+        return lambda: client.post(url, {"display_name": "Ana", "avatar_upload": picture})
 
-    threads = [threading.Thread(target=upload, args=(n,)) for n in range(uploads)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    responses = in_parallel([upload(n) for n in range(uploads)])
 
-    assert errors == []
+    assert [r.status_code for r in responses] == [302] * uploads
     member = User.objects.get(pk=member.pk)
     on_disk = {
         str(path.relative_to(settings.MEDIA_ROOT))

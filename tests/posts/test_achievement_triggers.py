@@ -14,8 +14,9 @@ from posts.services.discussion import comment_create, comment_delete, comments_h
 from posts.services.engagement import comment_like_set, post_like_set
 from posts.services.report_queue import report_dismiss, report_resolve
 from posts.services.reports import ReportTarget, report_submit
+from tests.concurrency import in_parallel
 from tests.factories import CommentFactory, PostFactory, UserFactory, moderator
-from tests.posts.test_discussion_concurrency import client_for, in_parallel
+from tests.posts.test_discussion_concurrency import client_for
 
 SLUGS = ["first-comment", "ten-comments", "first-like", "report-upheld"]
 

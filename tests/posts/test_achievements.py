@@ -1,7 +1,7 @@
 """Achievement badges: awarding, idempotence, concurrency, recompute, admin and display."""
 
-import threading
 from datetime import timedelta
+from functools import partial
 from http import HTTPStatus
 
 import pytest
@@ -18,6 +18,7 @@ from accounts.services import account_delete, member_verify
 from posts.achievements import CATALOGUE, READS_FOR_READER
 from posts.models import MemberBadge, PostRead
 from posts.services.achievements import badge_award, badge_revoke, badges_recompute
+from tests.concurrency import in_parallel
 from tests.factories import PostFactory, UserFactory
 
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
@@ -46,25 +47,11 @@ def test_parallel_awards_of_one_badge_insert_one_row():
     assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
     member = UserFactory()
     workers = 12
-    barrier = threading.Barrier(workers)
-    results, errors = [], []
 
-    def award():
-        try:
-            barrier.wait()
-            results.append(badge_award(user_id=member.pk, slug="verified"))
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+    results = in_parallel(
+        [partial(badge_award, user_id=member.pk, slug="verified") for _ in range(workers)]
+    )
 
-    threads = [threading.Thread(target=award) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
     assert results.count(True) == 1
     assert MemberBadge.objects.filter(user=member, badge="verified").count() == 1
 
@@ -76,27 +63,15 @@ def test_parallel_reads_award_the_reader_badge_once():
     for post in posts[: READS_FOR_READER - 1]:
         PostRead.objects.create(user=member, post=post)
     remaining = posts[READS_FOR_READER - 1 :]
-    barrier = threading.Barrier(len(remaining))
-    errors = []
 
-    def read(post):
+    def reader(post):
         client = Client()
         client.force_login(member)
-        try:
-            barrier.wait()
-            assert client.get(post.get_absolute_url(), **BROWSER).status_code == 200
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+        return lambda: client.get(post.get_absolute_url(), **BROWSER).status_code
 
-    threads = [threading.Thread(target=read, args=(post,)) for post in remaining]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = in_parallel([reader(post) for post in remaining])
 
-    assert errors == []
+    assert statuses == [200] * len(remaining)
     assert PostRead.objects.filter(user=member).count() == len(posts)
     assert MemberBadge.objects.filter(user=member, badge="reader").count() == 1
 

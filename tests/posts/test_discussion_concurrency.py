@@ -1,7 +1,6 @@
 """Likes and comments under real concurrency: a real SQLite file (PostgreSQL in the
 scale run) and real threads, each with its own connection."""
 
-import threading
 import uuid
 
 import pytest
@@ -10,33 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from posts.models import Comment, CommentLike, Post, PostLike
+from tests.concurrency import in_parallel
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def in_parallel(actions):
-    """Run every callable at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(actions))
-    errors = []
-    results = [None] * len(actions)
-
-    def run(i, action):
-        try:
-            barrier.wait()
-            results[i] = action()
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 def client_for(user):

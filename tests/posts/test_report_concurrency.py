@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from posts.models import Comment, Report, ReportEvent
 from posts.services.reports import ReportTarget, report_submit
+from tests.concurrency import in_parallel
 from tests.factories import CommentFactory, UserFactory, moderator, verified_member
-from tests.posts.test_discussion_concurrency import client_for, in_parallel
+from tests.posts.test_discussion_concurrency import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,7 @@
 import contextlib
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from posts.models import Post, PostDailyViews
 from posts.services.view_buffer import view_buffer_flush
+from tests.concurrency import in_parallel
 from tests.factories import PostFactory, UserFactory
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
@@ -195,26 +197,13 @@ def test_parallel_views_from_different_visitors_lose_no_increment():
     assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
     post = PostFactory()
     visitors = 24
-    barrier = threading.Barrier(visitors)
-    errors = []
 
     def visit(n):
-        try:
-            barrier.wait()
-            response = _visit(Client(), post, address=f"198.51.100.{n + 1}")
-            assert response.status_code == 200
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+        response = _visit(Client(), post, address=f"198.51.100.{n + 1}")
+        assert response.status_code == 200
 
-    threads = [threading.Thread(target=visit, args=(n,)) for n in range(visitors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel([partial(visit, n) for n in range(visitors)])
 
-    assert errors == []
     assert _views(post) == visitors
     assert PostDailyViews.objects.get(post=post).views == visitors
 

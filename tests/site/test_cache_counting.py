@@ -4,7 +4,6 @@ keeps the entry's expiry and is exact when several processes count at once.
 Each test runs on a database cache table of its own, so it runs on SQLite and under
 `make test-scale` on PostgreSQL alike."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.cache_ttl import expires_at, seconds_left
+from tests.concurrency import in_parallel
 
 ALIAS = "counting-test"
 TABLE = "radrounds_cache_counting_test"
@@ -88,26 +88,13 @@ def test_entries_are_counted_apart(counting_cache):
 def test_parallel_increments_are_all_counted(counting_cache):
     counting_cache.set("count", 0, timeout=3600)
     workers, each = 8, 10
-    barrier = threading.Barrier(workers)
-    errors: list[Exception] = []
 
     def work():
-        try:
-            barrier.wait()
-            for _ in range(each):
-                caches[ALIAS].incr("count")
-        except Exception as error:  # noqa: BLE001 - asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+        for _ in range(each):
+            caches[ALIAS].incr("count")
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel([work] * workers)
 
-    assert errors == []
     assert counting_cache.get("count") == workers * each
 
 
